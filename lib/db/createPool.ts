@@ -1,0 +1,31 @@
+import { Pool, type PoolConfig } from 'pg';
+import type { Logger } from 'pino';
+
+/**
+ * A pg pool that never crashes the process on an idle-client error (a restarted
+ * database would otherwise emit an unhandled 'error' event).
+ */
+export function createPool(connectionString: string, logger: Logger, extra: PoolConfig = {}): Pool {
+  const pool = new Pool({ connectionString, max: 10, idleTimeoutMillis: 30_000, ...extra });
+  pool.on('error', (err) => logger.error({ err: err.message }, 'idle PostgreSQL client error'));
+  return pool;
+}
+
+/** Creates a database on the server behind `adminUrl` if it does not exist yet. */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`invalid database name ${name}`);
+  const pool = new Pool({ connectionString: adminUrl, max: 1 });
+  try {
+    const exists = await pool.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) await pool.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The same server as `url`, another database. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${encodeURIComponent(database)}`;
+  return u.toString();
+}

