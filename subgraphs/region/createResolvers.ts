@@ -1,0 +1,112 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parseNhsNumber } from '../../lib/domain/parseNhsNumber';
+import { parseDicomUid } from '../../lib/domain/dicomValues';
+import type { Loaders } from './createLoaders';
+import type { SeriesRow, StudyRow } from './db/studyReads';
+import { applyStudyFilter, parseFirst, parseStudyFilter, type StudyFilterInput } from './applyStudyFilter';
+import { badUserInput } from './errors';
+
+export interface RegionIdentity {
+  code: string;
+  name: string;
+}
+
+/** Per-request context of the regional subgraph. */
+export interface RegionContext {
+  loaders: Loaders;
+  region: RegionIdentity;
+  startedAt: number;
+}
+
+interface PatientRef {
+  nhsNumber: string;
+}
+
+function requireNhsNumber(input: unknown): string {
+  const parsed = parseNhsNumber(input);
+  if (!parsed.ok) throw badUserInput(parsed.reason, { argument: 'nhsNumber' });
+  return parsed.value;
+}
+
+function requireUid(input: unknown): string {
+  const parsed = parseDicomUid(input, 'studyInstanceUid');
+  if (!parsed.ok) throw badUserInput(parsed.reason, { argument: 'studyInstanceUid' });
+  return parsed.value;
+}
+
+/** A stored row in the contract's Study shape; `series` resolves lazily through its loader. */
+function toStudy(row: StudyRow, region: RegionIdentity) {
+  const retrieve = { wadoRsUrl: row.wado_rs_url, viewerUrl: row.viewer_url };
+  return {
+    studyInstanceUid: row.study_instance_uid,
+    accessionNumber: row.accession_number,
+    studyDate: row.study_date,
+    studyTime: row.study_time,
+    modalities: row.modalities,
+    description: row.description,
+    bodyPartExamined: row.body_part_examined,
+    referringPhysicianName: row.referring_physician,
+    numberOfStudyRelatedSeries: row.series_count,
+    numberOfStudyRelatedInstances: row.instance_count,
+    instanceAvailability: row.availability,
+    nhsNumber: row.nhs_number,
+    localPatientId: row.local_patient_id ? { value: row.local_patient_id, issuer: row.issuer_of_patient_id } : null,
+    performingOrganisation: row.ods_code ? { odsCode: row.ods_code, name: row.organisation_name } : null,
+    status: row.status,
+    region,
+    retrieve,
+    locations: [{ region, retrieve }],
+  };
+}
+
+function toSeries(row: SeriesRow) {
+  return {
+    seriesInstanceUid: row.series_instance_uid,
+    seriesNumber: row.series_number,
+    modality: row.modality,
+    description: row.description,
+    bodyPartExamined: row.body_part_examined,
+    numberOfSeriesRelatedInstances: row.instance_count,
+  };
+}
+
+export function createResolvers(): GraphQLResolverMap<RegionContext> {
+  return {
+    Query: {
+      patient: (_: unknown, args: { nhsNumber: string }): PatientRef => ({ nhsNumber: requireNhsNumber(args.nhsNumber) }),
+      study: async (_: unknown, args: { studyInstanceUid: string }, ctx: RegionContext) => {
+        const row = await ctx.loaders.study.load(requireUid(args.studyInstanceUid));
+        return row ? toStudy(row, ctx.region) : null;
+      },
+    },
+    Patient: {
+      // Every region knows every patient: a region with no studies answers an empty history.
+      __resolveReference: (ref: PatientRef): PatientRef => ({ nhsNumber: requireNhsNumber(ref.nhsNumber) }),
+      imagingHistory: async (patient: PatientRef, args: { filter?: StudyFilterInput | null; first?: number | null }, ctx: RegionContext) => {
+        const filter = parseStudyFilter(args.filter);
+        const first = parseFirst(args.first);
+        if (filter.regions && !filter.regions.has(ctx.region.code)) {
+          // Not asked: no studies and no source entry, so merging stays exact.
+          return { studies: [], complete: true, sources: [] };
+        }
+        const rows = applyStudyFilter(await ctx.loaders.history.load(patient.nhsNumber), filter);
+        const kept = first === null ? rows : rows.slice(0, first);
+        return {
+          studies: kept.map((r) => toStudy(r, ctx.region)),
+          complete: true,
+          sources: [{ region: ctx.region, status: 'OK', latencyMs: Date.now() - ctx.startedAt, studyCount: kept.length }],
+        };
+      },
+    },
+    Study: {
+      __resolveReference: async (ref: { studyInstanceUid: string }, ctx: RegionContext) => {
+        const parsed = parseDicomUid(ref.studyInstanceUid);
+        if (!parsed.ok) return null;
+        const row = await ctx.loaders.study.load(parsed.value);
+        return row ? toStudy(row, ctx.region) : null;
+      },
+      series: async (study: { studyInstanceUid: string }, _: unknown, ctx: RegionContext) =>
+        (await ctx.loaders.series.load(study.studyInstanceUid)).map(toSeries),
+    },
+  };
+}

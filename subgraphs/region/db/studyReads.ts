@@ -1,0 +1,70 @@
+import type { Pool } from 'pg';
+
+/** A study row as read for answers; dates and times already formatted as ISO text by SQL. */
+export interface StudyRow {
+  study_instance_uid: string;
+  nhs_number: string;
+  local_patient_id: string | null;
+  issuer_of_patient_id: string | null;
+  accession_number: string | null;
+  study_date: string | null;
+  study_time: string | null;
+  modalities: string[];
+  description: string | null;
+  body_part_examined: string | null;
+  referring_physician: string | null;
+  series_count: number | null;
+  instance_count: number | null;
+  availability: string | null;
+  ods_code: string | null;
+  organisation_name: string | null;
+  status: 'AVAILABLE' | 'ENTERED_IN_ERROR';
+  wado_rs_url: string | null;
+  viewer_url: string | null;
+}
+
+export interface SeriesRow {
+  series_instance_uid: string;
+  study_instance_uid: string;
+  series_number: number | null;
+  modality: string | null;
+  description: string | null;
+  body_part_examined: string | null;
+  instance_count: number | null;
+}
+
+// to_char keeps dates as plain text: no time-zone shifts from JS Date conversion.
+const STUDY_SELECT = `SELECT study_instance_uid, nhs_number, local_patient_id, issuer_of_patient_id, accession_number,
+  to_char(study_date, 'YYYY-MM-DD') AS study_date, to_char(study_time, 'HH24:MI:SS') AS study_time,
+  modalities, description, body_part_examined, referring_physician, series_count, instance_count,
+  availability, ods_code, organisation_name, status, wado_rs_url, viewer_url
+  FROM study`;
+
+/** The order every history is shown in: newest first, undated last, UID as tie-break. */
+export const HISTORY_ORDER = 'study_date DESC NULLS LAST, study_time DESC NULLS LAST, study_instance_uid';
+
+/**
+ * All studies of the given patients, in one query, each patient's newest first. Served by
+ * study_patient_history_idx (NHS number equality, date order).
+ */
+export async function selectHistories(pool: Pool, nhsNumbers: readonly string[]): Promise<StudyRow[]> {
+  const result = await pool.query<StudyRow>(
+    `${STUDY_SELECT} WHERE nhs_number = ANY($1::char(10)[]) ORDER BY nhs_number, ${HISTORY_ORDER}`,
+    [nhsNumbers],
+  );
+  return result.rows;
+}
+
+export async function selectStudies(pool: Pool, uids: readonly string[]): Promise<StudyRow[]> {
+  const result = await pool.query<StudyRow>(`${STUDY_SELECT} WHERE study_instance_uid = ANY($1)`, [uids]);
+  return result.rows;
+}
+
+export async function selectSeries(pool: Pool, studyUids: readonly string[]): Promise<SeriesRow[]> {
+  const result = await pool.query<SeriesRow>(
+    `SELECT series_instance_uid, study_instance_uid, series_number, modality, description, body_part_examined, instance_count
+     FROM series WHERE study_instance_uid = ANY($1) ORDER BY study_instance_uid, series_number NULLS LAST, series_instance_uid`,
+    [studyUids],
+  );
+  return result.rows;
+}

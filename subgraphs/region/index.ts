@@ -1,0 +1,59 @@
+/**
+ * Runs one regional index standalone:
+ *   REGION_CODE=LDS REGION_NAME="West Yorkshire" PORT=4101 DATABASE_URL=postgres://... npx tsx subgraphs/region/index.ts
+ * Without DATABASE_URL it starts an embedded PostgreSQL keeping data in .data/region-<code>.
+ * Migrations are applied on start.
+ */
+import path from 'node:path';
+import { createPool } from '../../lib/db/createPool';
+import { migrate } from '../../lib/db/migrate';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/startEmbeddedPostgres';
+import { envNumber, envOptional, envString } from '../../lib/config/readEnv';
+import { createLogger } from '../../lib/logger';
+import { createRegionServer } from './server';
+
+async function main(): Promise<void> {
+  const code = envString('REGION_CODE').toUpperCase();
+  if (!/^[A-Z0-9]{2,12}$/.test(code)) throw new Error(`REGION_CODE must be 2-12 letters or digits, got "${code}"`);
+  const name = envString('REGION_NAME', code);
+  const logger = createLogger(`region-${code.toLowerCase()}`);
+  let embedded: EmbeddedPostgres | null = null;
+  let databaseUrl = envOptional('DATABASE_URL');
+  if (!databaseUrl) {
+    const dataDir = path.resolve(envString('DATA_DIR', '.data'), `region-${code.toLowerCase()}`);
+    embedded = await startEmbeddedPostgres({ dataDir });
+    databaseUrl = embedded.url;
+    logger.info({ dataDir }, 'started embedded PostgreSQL');
+  }
+  const pool = createPool(databaseUrl, logger, { max: envNumber('DB_POOL_SIZE', 10, { min: 1, max: 200 }) });
+  const applied = await migrate(pool, 'region');
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  const running = await createRegionServer({
+    region: { code, name },
+    pool,
+    logger,
+    port: envNumber('PORT', 4100, { min: 0, max: 65535 }),
+    host: envString('HOST', '127.0.0.1'),
+    archiveBaseUrl: envOptional('ARCHIVE_BASE_URL'),
+    cacheTtlSeconds: envNumber('CACHE_TTL_SECONDS', 30, { min: 0, max: 86_400 }),
+  });
+  // The parent (npm start, tests) reads this line to learn the port when PORT=0.
+  process.stdout.write(`${JSON.stringify({ event: 'listening', region: code, url: running.url, ingestUrl: running.ingestUrl })}\n`);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await running.stop().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    if (embedded) await embedded.stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`region failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

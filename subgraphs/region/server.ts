@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
+import type { Pool } from 'pg';
+import { createGraphQLHandler, sendJson } from '../../lib/http/createGraphQLHandler';
+import type { Logger } from '../../lib/logger';
+import { createLoaders } from './createLoaders';
+import { createResolvers, type RegionContext, type RegionIdentity } from './createResolvers';
+import { RegionErrorCode } from './errors';
+import { IndexCache } from './IndexCache';
+import { createIngestResolvers } from './ingest/createIngestResolvers';
+
+export const SCHEMA_DIR = path.resolve(__dirname, '..', '..', 'schema');
+/** The regional contract: the single SDL every region serves. */
+export const REGION_SDL = fs.readFileSync(path.join(SCHEMA_DIR, 'region.graphql'), 'utf8');
+const INGEST_SDL = fs.readFileSync(path.join(SCHEMA_DIR, 'region-ingest.graphql'), 'utf8');
+
+/** Options for {@link createRegionServer}. */
+export interface RegionServerOptions {
+  region: RegionIdentity;
+  /** The region's own index database, already migrated. */
+  pool: Pool;
+  logger: Logger;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  archiveBaseUrl?: string | null;
+  /** node-cache TTL for patient histories; 0 disables. Default 30 s. */
+  cacheTtlSeconds?: number;
+  /** Largest request body accepted. Default 1 MiB (the ingest batch limit fits well inside). */
+  maxBodyBytes?: number;
+}
+
+export interface RunningRegion {
+  url: string;
+  ingestUrl: string;
+  port: number;
+  cache: IndexCache;
+  stop(): Promise<void>;
+}
+
+/**
+ * Never leak SQL text, stack traces or internal URLs: errors we raised on purpose keep
+ * their message and code, anything else becomes a generic internal error (and is logged).
+ */
+function maskError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = error instanceof GraphQLError ? error.originalError : error;
+    // graphql-js's own errors (syntax, validation, execution) and errors we raised on
+    // purpose carry no foreign originalError: their messages are safe to show.
+    const safe = original === undefined || original === null || original instanceof GraphQLError;
+    if (safe) {
+      const { stacktrace: _ignored, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    logger.error({ err: original instanceof Error ? original.message : String(original), path: formatted.path }, 'internal error');
+    return {
+      message: 'Internal error in the regional index',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: RegionErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}
+
+/**
+ * The service every region runs: the federated contract at /graphql, the region-local
+ * ingest API at /ingest, liveness at /healthz and readiness (database reachable) at /readyz.
+ * Side-effect free until called; returns the URL and a stop function.
+ */
+export async function createRegionServer(options: RegionServerOptions): Promise<RunningRegion> {
+  const { region, pool, logger } = options;
+  const cache = new IndexCache({ ttlSeconds: options.cacheTtlSeconds ?? 30 });
+  const plugins = [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()];
+  const subgraph = new ApolloServer<RegionContext>({
+    schema: buildSubgraphSchema([{ typeDefs: parse(REGION_SDL), resolvers: createResolvers() as never }]),
+    plugins,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskError(logger),
+  });
+  const ingest = new ApolloServer({
+    typeDefs: INGEST_SDL,
+    resolvers: createIngestResolvers({ pool, cache, region, archiveBaseUrl: options.archiveBaseUrl ?? null }) as never,
+    plugins,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskError(logger),
+  });
+  await subgraph.start();
+  await ingest.start();
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const handleSubgraph = createGraphQLHandler(subgraph, {
+    maxBodyBytes,
+    context: async () => ({ loaders: createLoaders(pool, cache), region, startedAt: Date.now() }),
+  });
+  const handleIngest = createGraphQLHandler(ingest, { maxBodyBytes: maxBodyBytes * 8, context: async () => ({}) });
+
+  const server = http.createServer((req, res) => {
+    const pathname = (req.url ?? '/').split('?')[0];
+    const route = async () => {
+      switch (pathname) {
+        case '/graphql':
+          return handleSubgraph(req, res);
+        case '/ingest':
+          return handleIngest(req, res);
+        case '/healthz':
+          return sendJson(res, 200, { status: 'ok', region: region.code });
+        case '/readyz':
+          try {
+            await pool.query('SELECT 1');
+            return sendJson(res, 200, { status: 'ready', region: region.code });
+          } catch {
+            return sendJson(res, 503, { status: 'database unreachable', region: region.code });
+          }
+        default:
+          return sendJson(res, 404, { error: 'not found' });
+      }
+    };
+    route().catch((err: unknown) => {
+      logger.error({ err: (err as Error).message }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const base = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  logger.info({ region: region.code, url: `${base}/graphql` }, 'region listening');
+  return {
+    url: `${base}/graphql`,
+    ingestUrl: `${base}/ingest`,
+    port,
+    cache,
+    stop: async () => {
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await subgraph.stop();
+      await ingest.stop();
+      cache.close();
+    },
+  };
+}
