@@ -8,6 +8,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import type { Pool } from 'pg';
+import { REGION_SDL, SCHEMA_DIR } from '../../lib/contract';
 import { createGraphQLHandler, sendJson } from '../../lib/http/createGraphQLHandler';
 import type { Logger } from '../../lib/logger';
 import { createLoaders } from './createLoaders';
@@ -16,9 +17,6 @@ import { RegionErrorCode } from './errors';
 import { IndexCache } from './IndexCache';
 import { createIngestResolvers } from './ingest/createIngestResolvers';
 
-export const SCHEMA_DIR = path.resolve(__dirname, '..', '..', 'schema');
-/** The regional contract: the single SDL every region serves. */
-export const REGION_SDL = fs.readFileSync(path.join(SCHEMA_DIR, 'region.graphql'), 'utf8');
 const INGEST_SDL = fs.readFileSync(path.join(SCHEMA_DIR, 'region-ingest.graphql'), 'utf8');
 
 /** Options for {@link createRegionServer}. */

@@ -17,7 +17,7 @@ function adminUrl(): string {
 }
 
 /** A fresh, migrated database on the test PostgreSQL, private to the calling test file. */
-export async function createTestDatabase(set: MigrationSet, prefix = set): Promise<TestDatabase> {
+export async function createTestDatabase(set: MigrationSet, prefix: string = set): Promise<TestDatabase> {
   const name = `t_${prefix}_${randomBytes(4).toString('hex')}`;
   await ensureDatabase(adminUrl(), name);
   const url = withDatabase(adminUrl(), name);

@@ -1,0 +1,185 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { Agent, request } from 'undici';
+import type { Logger } from '../../lib/logger';
+import { formattedError, GatewayErrorCode } from '../errors';
+import type { GatewayMetrics } from '../observability/createGatewayMetrics';
+import type { RegionEndpoint, RegionRegistry } from '../registry/RegionRegistry';
+import { historyRegions, mergeRegionAnswers, type RegionAnswer, type RegionFailure } from './mergeRegionAnswers';
+import { prepareFanOutOperation, type PreparedOperation } from './prepareFanOutOperation';
+
+/** Options for {@link FanOutDataSource}. */
+export interface FanOutOptions {
+  registry: RegionRegistry;
+  /** The regional contract as a subgraph schema (lib/contract.ts). */
+  schema: GraphQLSchema;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  /** Time budget per region unless its registration sets one. Default 2000 ms. */
+  defaultTimeoutMs?: number;
+  /** Most open connections to one region; keep-alive reuses them. Default 32. */
+  connectionsPerRegion?: number;
+  /** Extra headers for one region's copy of a fetch (request signing). */
+  regionHeaders?: (region: RegionEndpoint, body: string) => Record<string, string>;
+}
+
+type Outcome = { kind: 'answer'; answer: RegionAnswer } | { kind: 'failure'; failure: RegionFailure; message: string };
+
+const PREPARED_CACHE_LIMIT = 2000;
+
+/**
+ * The gateway's data source for the regional subgraph. Federation resolves each field in
+ * one subgraph and never unions lists from several, so the supergraph holds the regional
+ * contract once and this data source sends each planned fetch to every registered region
+ * in parallel, then merges the answers (mergeRegionAnswers.ts). A region that fails, is
+ * too slow, or is skipped by its circuit breaker never fails the query: it becomes one
+ * error naming it and an incomplete history.
+ */
+export class FanOutDataSource implements GraphQLDataSource<Record<string, unknown>> {
+  private readonly prepared = new Map<string, PreparedOperation>();
+  // undici: keep-alive, bounded connections per origin, far cheaper per request than node-fetch.
+  private readonly agent: Agent;
+  private readonly defaultTimeoutMs: number;
+
+  constructor(private readonly options: FanOutOptions) {
+    this.defaultTimeoutMs = options.defaultTimeoutMs ?? 2000;
+    this.agent = new Agent({ connections: options.connectionsPerRegion ?? 32, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  async process(options: GraphQLDataSourceProcessOptions<Record<string, unknown>>): Promise<GatewayGraphQLResponse> {
+    const { request: fetchRequest } = options;
+    const prepared = this.prepare(fetchRequest.query ?? '');
+    if (prepared.kind === 'refused') return { errors: [formattedError(GatewayErrorCode.BAD_USER_INPUT, prepared.reason)] };
+    const variables = (fetchRequest.variables ?? {}) as Record<string, unknown>;
+    const registered = this.options.registry.list();
+    const route = this.route(prepared, variables, registered);
+    if (route.kind === 'unknown') {
+      return {
+        errors: [
+          formattedError(
+            GatewayErrorCode.BAD_USER_INPUT,
+            `filter.regions names unknown region(s) ${route.unknown.join(', ')}; registered regions: ${registered.map((r) => r.code).join(', ') || 'none'}`,
+          ),
+        ],
+      };
+    }
+    if (route.targets.length === 0) {
+      return { errors: [formattedError(GatewayErrorCode.NO_REGIONS, 'No regions are registered with the national gateway')] };
+    }
+    // Serialised once, sent to every region.
+    const body = JSON.stringify({ query: prepared.query, variables, ...(fetchRequest.operationName ? { operationName: fetchRequest.operationName } : {}) });
+    const outcomes = await Promise.all(route.targets.map((region) => this.callRegion(region, body)));
+    const answers: RegionAnswer[] = [];
+    const failures: RegionFailure[] = [];
+    const failureErrors: GraphQLFormattedError[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.kind === 'answer') {
+        answers.push(outcome.answer);
+      } else {
+        failures.push(outcome.failure);
+        failureErrors.push(
+          formattedError(outcome.failure.status === 'TIMEOUT' ? GatewayErrorCode.REGION_TIMEOUT : GatewayErrorCode.REGION_UNAVAILABLE, outcome.message, {
+            region: outcome.failure.region.code,
+          }),
+        );
+      }
+    }
+    const merged = mergeRegionAnswers({
+      root: prepared.root,
+      variables,
+      answers,
+      failures,
+      regionsAskedFor: (history, vars) => {
+        const named = historyRegions(history, vars);
+        return named ? new Set(named) : null;
+      },
+    });
+    const errors = [...merged.errors, ...failureErrors];
+    return { data: merged.data, ...(errors.length > 0 ? { errors } : {}) };
+  }
+
+  private prepare(query: string): PreparedOperation {
+    let prepared = this.prepared.get(query);
+    if (!prepared) {
+      prepared = prepareFanOutOperation(query, this.options.schema);
+      if (this.prepared.size >= PREPARED_CACHE_LIMIT) this.prepared.clear();
+      this.prepared.set(query, prepared);
+    }
+    return prepared;
+  }
+
+  /**
+   * Which regions a fetch goes to. When every history in it names its regions (and nothing
+   * else needs every region), only those regions are asked.
+   */
+  private route(
+    prepared: Extract<PreparedOperation, { kind: 'query' }>,
+    variables: Record<string, unknown>,
+    registered: readonly RegionEndpoint[],
+  ): { kind: 'targets'; targets: readonly RegionEndpoint[] } | { kind: 'unknown'; unknown: string[] } {
+    const named = prepared.histories.map((h) => historyRegions(h, variables));
+    const known = new Set(registered.map((r) => r.code));
+    const unknown = [...new Set(named.flatMap((n) => n ?? []).filter((c) => !known.has(c)))];
+    if (unknown.length > 0) return { kind: 'unknown', unknown };
+    if (prepared.needsAllRegions || named.length === 0 || named.some((n) => n === null)) return { kind: 'targets', targets: registered };
+    const wanted = new Set(named.flatMap((n) => n ?? []));
+    return { kind: 'targets', targets: registered.filter((r) => wanted.has(r.code)) };
+  }
+
+  private async callRegion(region: RegionEndpoint, body: string): Promise<Outcome> {
+    const { metrics, logger } = this.options;
+    const ref = { code: region.code, name: region.name };
+    const label = `${region.code} (${region.name})`;
+    if (!region.breaker.tryAcquire()) {
+      metrics.regionRequests.inc({ region: region.code, outcome: 'skipped' });
+      return { kind: 'failure', failure: { region: ref, status: 'UNAVAILABLE', latencyMs: 0 }, message: `Region ${label} is unavailable: it has failed repeatedly and is skipped until it recovers` };
+    }
+    const budget = region.timeoutMs ?? this.defaultTimeoutMs;
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const fail = (status: 'UNAVAILABLE' | 'TIMEOUT', message: string, detail?: string): Outcome => {
+      region.breaker.onFailure();
+      metrics.regionRequests.inc({ region: region.code, outcome: status.toLowerCase() });
+      logger.warn({ region: region.code, status, detail, latencyMs: elapsed() }, 'region fetch failed');
+      return { kind: 'failure', failure: { region: ref, status, latencyMs: elapsed() }, message };
+    };
+    let status: number;
+    let text: string;
+    try {
+      const res = await request(region.url, {
+        method: 'POST',
+        dispatcher: this.agent,
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...(this.options.regionHeaders?.(region, body) ?? {}) },
+        body,
+        signal: AbortSignal.timeout(budget),
+      });
+      status = res.statusCode;
+      text = await res.body.text();
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      if (e.name === 'TimeoutError' || e.name === 'AbortError') return fail('TIMEOUT', `Region ${label} did not answer within ${budget} ms`);
+      return fail('UNAVAILABLE', `Region ${label} is unavailable: ${e.code === 'ECONNREFUSED' ? 'connection refused' : 'connection failed'}`, e.code ?? e.message);
+    }
+    metrics.regionDuration.observe({ region: region.code }, elapsed() / 1000);
+    let parsed: { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
+    try {
+      parsed = JSON.parse(text) as typeof parsed;
+    } catch {
+      return fail('UNAVAILABLE', `Region ${label} is unavailable: it answered HTTP ${status} without a GraphQL response`);
+    }
+    const errors = Array.isArray(parsed.errors) ? parsed.errors : [];
+    // Only errors about the caller's input are the caller's business; anything else means
+    // the region could not serve its part, so its data is not trusted as complete.
+    const internal = errors.filter((e) => e.extensions?.code !== GatewayErrorCode.BAD_USER_INPUT);
+    if (status !== 200 && errors.length === 0) return fail('UNAVAILABLE', `Region ${label} is unavailable: it answered HTTP ${status}`);
+    if (internal.length > 0) return fail('UNAVAILABLE', `Region ${label} is unavailable: it reported an internal error`, internal[0]?.message);
+    region.breaker.onSuccess();
+    metrics.regionRequests.inc({ region: region.code, outcome: 'ok' });
+    return { kind: 'answer', answer: { region: ref, latencyMs: elapsed(), data: parsed.data ?? null, errors } };
+  }
+}

@@ -1,0 +1,150 @@
+import type { Pool } from 'pg';
+import type { Logger } from '../../lib/logger';
+import { CircuitBreaker, type CircuitBreakerOptions } from '../CircuitBreaker';
+import { checkRegionEndpoint } from './checkRegionEndpoint';
+
+/** A registered region as the fan-out sees it. */
+export interface RegionEndpoint {
+  code: string;
+  name: string;
+  url: string;
+  /** Per-region time budget; null uses the gateway default. */
+  timeoutMs: number | null;
+  registeredAt: string;
+  breaker: CircuitBreaker;
+}
+
+export interface RegistrationInput {
+  code: string;
+  name: string;
+  url: string;
+  timeoutMs?: number | null;
+}
+
+export type RegistrationOutcome =
+  | { kind: 'registered'; region: RegionEndpoint; replaced: boolean }
+  | { kind: 'refused'; reasons: string[] };
+
+export type DeregistrationOutcome = { kind: 'deregistered'; code: string } | { kind: 'not-registered'; code: string };
+
+/** Options for {@link RegionRegistry}. */
+export interface RegionRegistryOptions {
+  pool: Pool;
+  logger: Logger;
+  /** Budget for the health and schema check at registration. Default 5 s. */
+  checkTimeoutMs?: number;
+  /** How often to re-read registrations made through other replicas. Default 5 s; 0 disables. */
+  refreshMs?: number;
+  breaker?: CircuitBreakerOptions;
+  /** Headers for the registration check (e.g. the gateway's signature). */
+  checkHeaders?: () => Record<string, string>;
+}
+
+interface Row {
+  code: string;
+  name: string;
+  url: string;
+  timeout_ms: number | null;
+  registered_at: Date;
+}
+
+/**
+ * The set of regions the gateway fans out to, persisted in the national database.
+ * `list()` returns an immutable snapshot: a registration or removal swaps the snapshot,
+ * so queries already in flight finish against the regions they started with.
+ */
+export class RegionRegistry {
+  private snapshot: readonly RegionEndpoint[] = [];
+  private readonly breakers = new Map<string, CircuitBreaker>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: RegionRegistryOptions) {}
+
+  list(): readonly RegionEndpoint[] {
+    return this.snapshot;
+  }
+
+  get(code: string): RegionEndpoint | undefined {
+    return this.snapshot.find((r) => r.code === code);
+  }
+
+  /** Reads every registration from the database and starts periodic refresh. */
+  async start(): Promise<void> {
+    await this.reload();
+    const every = this.options.refreshMs ?? 5000;
+    if (every > 0) {
+      this.timer = setInterval(() => {
+        this.reload().catch((err: unknown) => this.options.logger.warn({ err: (err as Error).message }, 'registry refresh failed; keeping the last known regions'));
+      }, every);
+      this.timer.unref();
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  async reload(): Promise<void> {
+    const { rows } = await this.options.pool.query<Row>('SELECT code, name, url, timeout_ms, registered_at FROM region_registration ORDER BY code');
+    this.snapshot = Object.freeze(rows.map((r) => this.endpoint(r)));
+  }
+
+  async register(input: RegistrationInput): Promise<RegistrationOutcome> {
+    const reasons = validateRegistration(input);
+    if (reasons.length > 0) return { kind: 'refused', reasons };
+    const code = input.code.trim().toUpperCase();
+    const url = new URL(input.url.trim()).toString();
+    const check = await checkRegionEndpoint(url, this.options.checkTimeoutMs ?? 5000, this.options.checkHeaders?.() ?? {});
+    if (!check.ok) return { kind: 'refused', reasons: check.reasons };
+    const { rows } = await this.options.pool.query<Row & { replaced: boolean }>(
+      `INSERT INTO region_registration (code, name, url, timeout_ms) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, url = EXCLUDED.url, timeout_ms = EXCLUDED.timeout_ms, updated_at = now()
+       RETURNING code, name, url, timeout_ms, registered_at, (xmax <> 0) AS replaced`,
+      [code, input.name.trim(), url, input.timeoutMs ?? null],
+    );
+    const row = rows[0]!;
+    // A re-registration (new URL) starts with a fresh breaker: the old endpoint's failures say nothing about the new one.
+    this.breakers.delete(code);
+    await this.reload();
+    this.options.logger.info({ region: code, url, replaced: row.replaced }, 'region registered');
+    return { kind: 'registered', region: this.get(code)!, replaced: row.replaced };
+  }
+
+  async deregister(code: string): Promise<DeregistrationOutcome> {
+    const normalised = code.trim().toUpperCase();
+    const { rowCount } = await this.options.pool.query('DELETE FROM region_registration WHERE code = $1', [normalised]);
+    await this.reload();
+    this.breakers.delete(normalised);
+    if (!rowCount) return { kind: 'not-registered', code: normalised };
+    this.options.logger.info({ region: normalised }, 'region deregistered');
+    return { kind: 'deregistered', code: normalised };
+  }
+
+  private endpoint(row: Row): RegionEndpoint {
+    let breaker = this.breakers.get(row.code);
+    if (!breaker) {
+      breaker = new CircuitBreaker(this.options.breaker);
+      this.breakers.set(row.code, breaker);
+    }
+    return { code: row.code, name: row.name, url: row.url, timeoutMs: row.timeout_ms, registeredAt: row.registered_at.toISOString(), breaker };
+  }
+}
+
+/** Reasons a registration is malformed, before anything is contacted. */
+export function validateRegistration(input: RegistrationInput): string[] {
+  const reasons: string[] = [];
+  if (!/^[A-Z0-9]{2,12}$/.test(input.code.trim().toUpperCase())) reasons.push('code must be 2-12 letters or digits');
+  if (input.name.trim() === '' || input.name.length > 200) reasons.push('name must be 1-200 characters');
+  try {
+    const u = new URL(input.url.trim());
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') reasons.push('url must be http or https');
+    if (u.username || u.password) reasons.push('url must not carry credentials');
+  } catch {
+    reasons.push(`url "${input.url.slice(0, 100)}" is not a URL`);
+  }
+  if (input.timeoutMs != null && (!Number.isInteger(input.timeoutMs) || input.timeoutMs < 50 || input.timeoutMs > 60_000)) {
+    reasons.push('timeoutMs must be a whole number from 50 to 60000');
+  }
+  return reasons;
+}

@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { Pool } from 'pg';
+import { ensureDatabase, withDatabase } from '../../lib/db/createPool';
+import { postGraphQL } from './postGraphQL';
+import { spawnService, type ServiceProcess } from './spawnService';
+import { UPSERT } from './studyInputs';
+
+export interface RegionSpec {
+  code: string;
+  name: string;
+  studies: Record<string, unknown>[];
+}
+
+export interface TopologyOptions {
+  regions: RegionSpec[];
+  regionTimeoutMs?: number;
+  breakerFailures?: number;
+  breakerOpenMs?: number;
+}
+
+export interface RunningRegionProcess {
+  code: string;
+  name: string;
+  url: string;
+  ingestUrl: string;
+  port: number;
+  databaseUrl: string;
+  process: ServiceProcess | null;
+}
+
+export interface Topology {
+  gatewayUrl: string;
+  baseUrl: string;
+  registrationToken: string;
+  regions: Map<string, RunningRegionProcess>;
+  /** POSTs to the gateway. */
+  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): ReturnType<typeof postGraphQL<T>>;
+  register(code: string, name: string, url: string, timeoutMs?: number): ReturnType<typeof postGraphQL>;
+  /** Starts and seeds another region process without registering it. */
+  addRegion(spec: RegionSpec): Promise<RunningRegionProcess>;
+  stopRegion(code: string): Promise<void>;
+  /** Starts a stopped region again on its old port. */
+  startRegion(code: string): Promise<void>;
+  restartGateway(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function adminUrl(): string {
+  const url = process.env.TEST_PG_ADMIN_URL;
+  if (!url) throw new Error('TEST_PG_ADMIN_URL is not set: run through jest');
+  return url;
+}
+
+async function createDatabase(prefix: string): Promise<string> {
+  const name = `t_${prefix}_${randomBytes(4).toString('hex')}`;
+  await ensureDatabase(adminUrl(), name);
+  return name;
+}
+
+/**
+ * The whole system as real processes on 127.0.0.1: one region process per spec, each
+ * over its own database on the test PostgreSQL and seeded through its ingest API, and a
+ * gateway process over a national database, with every region registered.
+ */
+export async function startTopology(options: TopologyOptions): Promise<Topology> {
+  const databases: string[] = [];
+  const registrationToken = randomBytes(16).toString('hex');
+  const regions = new Map<string, RunningRegionProcess>();
+
+  const startRegionProcess = async (region: RunningRegionProcess, port: number) => {
+    const proc = await spawnService('subgraphs/region/index.ts', {
+      REGION_CODE: region.code,
+      REGION_NAME: region.name,
+      PORT: String(port),
+      DATABASE_URL: region.databaseUrl,
+      ARCHIVE_BASE_URL: `https://pacs.${region.code.toLowerCase()}.example.nhs.uk/dicomweb`,
+    });
+    region.process = proc;
+    region.url = proc.info.url!;
+    region.ingestUrl = proc.info.ingestUrl!;
+    region.port = Number(new URL(region.url).port);
+  };
+
+  const addRegion = async (spec: RegionSpec): Promise<RunningRegionProcess> => {
+    const db = await createDatabase(`e2e_${spec.code.toLowerCase()}`);
+    databases.push(db);
+    const region: RunningRegionProcess = { code: spec.code, name: spec.name, url: '', ingestUrl: '', port: 0, databaseUrl: withDatabase(adminUrl(), db), process: null };
+    await startRegionProcess(region, 0);
+    regions.set(spec.code, region);
+    if (spec.studies.length > 0) {
+      const res = await postGraphQL(region.ingestUrl, UPSERT, { studies: spec.studies });
+      if (res.errors || res.data.upsertStudies.rejected.length > 0) throw new Error(`seeding ${spec.code} failed: ${JSON.stringify(res)}`);
+    }
+    return region;
+  };
+  await Promise.all(options.regions.map(addRegion));
+
+  const nationalDb = await createDatabase('e2e_national');
+  databases.push(nationalDb);
+  const gatewayEnv = {
+    DATABASE_URL: withDatabase(adminUrl(), nationalDb),
+    REGISTRATION_TOKEN: registrationToken,
+    REGION_TIMEOUT_MS: String(options.regionTimeoutMs ?? 2000),
+    BREAKER_FAILURES: String(options.breakerFailures ?? 3),
+    BREAKER_OPEN_MS: String(options.breakerOpenMs ?? 10_000),
+    REGISTRY_REFRESH_MS: '1000',
+  };
+  let gateway = await spawnService('gateway/index.ts', { ...gatewayEnv, PORT: '0' });
+  let gatewayUrl = gateway.info.url!;
+  const gatewayPort = new URL(gatewayUrl).port;
+
+  const topology: Topology = {
+    get gatewayUrl() {
+      return gatewayUrl;
+    },
+    get baseUrl() {
+      return gatewayUrl.replace(/\/graphql$/, '');
+    },
+    registrationToken,
+    regions,
+    query: (query, variables = {}, headers = {}) => postGraphQL(gatewayUrl, query, variables, headers),
+    register: (code, name, url, timeoutMs) =>
+      postGraphQL(
+        gatewayUrl,
+        `mutation($input: RegisterRegionInput!) { registerRegion(input: $input) { code name timeoutMs circuit } }`,
+        { input: { code, name, url, ...(timeoutMs ? { timeoutMs } : {}) } },
+        { authorization: `Bearer ${registrationToken}` },
+      ),
+    addRegion,
+    stopRegion: async (code) => {
+      const region = regions.get(code)!;
+      await region.process?.stop();
+      region.process = null;
+    },
+    startRegion: async (code) => {
+      const region = regions.get(code)!;
+      await startRegionProcess(region, region.port);
+    },
+    restartGateway: async () => {
+      await gateway.stop();
+      gateway = await spawnService('gateway/index.ts', { ...gatewayEnv, PORT: gatewayPort });
+      gatewayUrl = gateway.info.url!;
+    },
+    stop: async () => {
+      await Promise.all([gateway.stop(), ...[...regions.values()].map((r) => r.process?.stop())]);
+      const admin = new Pool({ connectionString: adminUrl(), max: 1 });
+      try {
+        for (const db of databases) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+  for (const region of [...regions.values()].sort((a, b) => a.code.localeCompare(b.code))) {
+    const res = await topology.register(region.code, region.name, region.url);
+    if (res.errors) throw new Error(`registering ${region.code} failed: ${JSON.stringify(res.errors)}`);
+  }
+  return topology;
+}
