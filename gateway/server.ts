@@ -41,6 +41,8 @@ export interface GatewayServerOptions {
   breakerOpenMs?: number;
   /** Examples preloaded in the IDE. */
   ideExamples?: IdeExample[];
+  /** Initial headers editor content in the IDE (a template such as {"Authorization": "Bearer "}). */
+  ideDefaultHeaders?: string;
   maxBodyBytes?: number;
 }
 
@@ -129,7 +131,11 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     maxBodyBytes: options.maxBodyBytes ?? 256 * 1024,
     context: async (req) => ({ principal: resolvePrincipal(req, options.registrationToken), requestId: String(req.headers['x-request-id'] ?? randomUUID()) }),
   });
-  const handleIde = createIdeHandler({ graphqlPath: '/graphql', examples: options.ideExamples ?? [] });
+  const handleIde = createIdeHandler({
+    graphqlPath: '/graphql',
+    examples: options.ideExamples ?? [],
+    ...(options.ideDefaultHeaders ? { defaultHeaders: options.ideDefaultHeaders } : {}),
+  });
 
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { ensureDatabase, withDatabase } from '../../lib/db/createPool';
-import { postGraphQL } from './postGraphQL';
+import { postGraphQL, type GraphQLAnswer } from './postGraphQL';
 import { spawnService, type ServiceProcess } from './spawnService';
 import { UPSERT } from './studyInputs';
 
@@ -34,8 +34,8 @@ export interface Topology {
   registrationToken: string;
   regions: Map<string, RunningRegionProcess>;
   /** POSTs to the gateway. */
-  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): ReturnType<typeof postGraphQL<T>>;
-  register(code: string, name: string, url: string, timeoutMs?: number): ReturnType<typeof postGraphQL>;
+  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLAnswer<any>>;
+  register(code: string, name: string, url: string, timeoutMs?: number): Promise<GraphQLAnswer<any>>;
   /** Starts and seeds another region process without registering it. */
   addRegion(spec: RegionSpec): Promise<RunningRegionProcess>;
   stopRegion(code: string): Promise<void>;

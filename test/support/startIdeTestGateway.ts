@@ -1,0 +1,87 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { defaultExamples } from '../../gateway/ide/defaultExamples';
+import { createGatewayServer, type RunningGateway } from '../../gateway/server';
+import { createLogger } from '../../lib/logger';
+import { createRegionServer, type RunningRegion } from '../../subgraphs/region/server';
+import { createTestDatabase, type TestDatabase } from './database';
+import { postGraphQL } from './postGraphQL';
+import { studyInput, UPSERT } from './studyInputs';
+
+/** The patient whose study the IDE shows; a 999 test number with a valid check digit. */
+export const IDE_TEST_NHS_NUMBER = '9990000018';
+export const IDE_TEST_STUDY_UID = '1.2.826.0.1.3680043.8.498.20240315101500';
+
+export interface IdeTestGatewayOptions {
+  defaultHeaders?: string;
+}
+
+export interface IdeTestGateway {
+  /** Origin the browser opens, e.g. http://127.0.0.1:41234 */
+  url: string;
+  graphqlPath: string;
+  /** Authorization header of every GraphQL request received, in order (null when absent). */
+  authorizations: Array<string | null>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real national gateway over one real region (both in this process, on the test
+ * PostgreSQL), holding one study for IDE_TEST_NHS_NUMBER. A pass-through recorder in front
+ * notes the Authorization header of every GraphQL request, so a test can check that what
+ * the analyst typed in the IDE's headers editor reached the gateway.
+ */
+export async function startIdeTestGateway(options: IdeTestGatewayOptions = {}): Promise<IdeTestGateway> {
+  const logger = createLogger('ide-test', 'silent');
+  const regionDb: TestDatabase = await createTestDatabase('region', 'ide');
+  const nationalDb: TestDatabase = await createTestDatabase('national', 'ide');
+  const region: RunningRegion = await createRegionServer({ region: { code: 'Y63', name: 'North East and Yorkshire' }, pool: regionDb.pool, logger });
+  const seeded = await postGraphQL(region.ingestUrl, UPSERT, {
+    studies: [
+      studyInput('0', IDE_TEST_NHS_NUMBER, {
+        studyInstanceUid: IDE_TEST_STUDY_UID,
+        studyDate: '2024-03-15',
+        modalities: ['CT'],
+        wadoRsUrl: `https://pacs.y63.example.nhs.uk/dicom-web/studies/${IDE_TEST_STUDY_UID}`,
+        series: [{ seriesInstanceUid: `${IDE_TEST_STUDY_UID}.1`, seriesNumber: 1, modality: 'CT', description: 'Axial 1mm' }],
+      }),
+    ],
+  });
+  if (seeded.data?.upsertStudies?.inserted !== 1) throw new Error(`seeding the IDE region failed: ${JSON.stringify(seeded)}`);
+  const gateway: RunningGateway = await createGatewayServer({
+    pool: nationalDb.pool,
+    logger,
+    registrationToken: null,
+    registryRefreshMs: 0,
+    ideExamples: defaultExamples(IDE_TEST_NHS_NUMBER),
+    ...(options.defaultHeaders ? { ideDefaultHeaders: options.defaultHeaders } : {}),
+  });
+  const registered = await gateway.registry.register({ code: 'Y63', name: 'North East and Yorkshire', url: region.url });
+  if (registered.kind !== 'registered') throw new Error(`registering the IDE region failed: ${registered.reasons.join('; ')}`);
+
+  const authorizations: Array<string | null> = [];
+  const target = new URL(gateway.baseUrl);
+  const recorder = http.createServer((req, res) => {
+    if ((req.url ?? '').startsWith('/graphql')) authorizations.push(req.headers.authorization ?? null);
+    const upstream = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`,
+    graphqlPath: '/graphql',
+    authorizations,
+    stop: async () => {
+      recorder.closeAllConnections();
+      await new Promise<void>((resolve) => recorder.close(() => resolve()));
+      await gateway.stop();
+      await region.stop();
+      await regionDb.drop();
+      await nationalDb.drop();
+    },
+  };
+}
