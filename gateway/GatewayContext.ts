@@ -1,8 +1,12 @@
-/** Who is calling. Issue #4 replaces the shared registration token with JWT roles. */
-export type Principal = { kind: 'anonymous' } | { kind: 'registrar' } | { kind: 'invalid'; reason: string };
+import type { Principal, User } from '../lib/auth/Principal';
+import type { AuditCollector } from './audit/AuditCollector';
 
-/** Per-request context of the national gateway. */
+export type { Principal, User };
+
+/** Per-request context of the national gateway. Only verified users get this far. */
 export interface GatewayContext extends Record<string, unknown> {
-  principal: Principal;
+  user: User;
   requestId: string;
+  /** What this request read from which region, for the audit trail. */
+  audit: AuditCollector;
 }

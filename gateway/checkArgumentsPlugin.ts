@@ -1,39 +1,50 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, valueFromASTUntyped, visit, type DocumentNode } from 'graphql';
+import { valueFromASTUntyped, visit, type DocumentNode } from 'graphql';
 import { parseNhsNumber } from '../lib/domain/parseNhsNumber';
 import { gatewayError, GatewayErrorCode } from './errors';
 import type { GatewayContext } from './GatewayContext';
 
-/** The first problem with an operation's NHS numbers, or null. */
-export function findBadNhsNumber(document: DocumentNode, variables: Record<string, unknown>): string | null {
+/** The patients and studies an operation names, and the first malformed NHS number. */
+export interface NamedSubjects {
+  nhsNumbers: string[];
+  studyUids: string[];
+  problem: string | null;
+}
+
+export function findNamedSubjects(document: DocumentNode, variables: Record<string, unknown>): NamedSubjects {
+  const nhsNumbers = new Set<string>();
+  const studyUids = new Set<string>();
   let problem: string | null = null;
   visit(document, {
     Field(node) {
-      if (problem) return false;
-      if (node.name.value !== 'patient') return undefined;
-      const arg = node.arguments?.find((a) => a.name.value === 'nhsNumber');
-      if (!arg) return undefined;
-      const value = arg.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : valueFromASTUntyped(arg.value, variables);
-      const parsed = parseNhsNumber(value);
-      if (!parsed.ok) problem = parsed.reason;
-      return undefined;
+      for (const arg of node.arguments ?? []) {
+        const value = valueFromASTUntyped(arg.value, variables);
+        if (node.name.value === 'patient' && arg.name.value === 'nhsNumber') {
+          const parsed = parseNhsNumber(value);
+          if (parsed.ok) nhsNumbers.add(parsed.value);
+          else problem ??= parsed.reason;
+        }
+        if (node.name.value === 'study' && arg.name.value === 'studyInstanceUid' && typeof value === 'string') studyUids.add(value.trim());
+      }
     },
   });
-  return problem;
+  return { nhsNumbers: [...nhsNumbers], studyUids: [...studyUids], problem };
 }
 
 /**
  * Checks NHS numbers once, at the gateway, before a query is planned: a malformed number
  * never costs a call to any region and gets one clear BAD_USER_INPUT error. Regions check
- * again (defence in depth); this only saves the fan-out.
+ * again (defence in depth). Also notes the named patients for the audit trail.
  */
 export function checkArgumentsPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request }) {
-          const problem = findBadNhsNumber(document, (request.variables ?? {}) as Record<string, unknown>);
-          if (problem) throw gatewayError(GatewayErrorCode.BAD_USER_INPUT, problem, { argument: 'nhsNumber', http: { status: 400 } });
+        async didResolveOperation({ document, request, contextValue }) {
+          const subjects = findNamedSubjects(document, (request.variables ?? {}) as Record<string, unknown>);
+          for (const n of subjects.nhsNumbers) contextValue.audit.nhsNumbers.add(n);
+          for (const u of subjects.studyUids) contextValue.audit.studyUids.add(u);
+          if (subjects.problem) throw gatewayError(GatewayErrorCode.BAD_USER_INPUT, subjects.problem, { argument: 'nhsNumber', http: { status: 400 } });
         },
       };
     },

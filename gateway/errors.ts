@@ -9,6 +9,8 @@ export const GatewayErrorCode = {
   REGISTRATION_REFUSED: 'REGISTRATION_REFUSED',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
+  AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
+  RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];

@@ -1,11 +1,13 @@
 /**
  * Runs the national gateway:
- *   PORT=4000 DATABASE_URL=postgres://.../national REGISTRATION_TOKEN=... npx tsx gateway/index.ts
+ *   PORT=4000 DATABASE_URL=postgres://.../national JWKS_URL=https://idp/.well-known/jwks.json \
+ *   JWT_ISSUER=... JWT_AUDIENCE=... REGION_SIGNING_KEY=... npx tsx gateway/index.ts
  * Without DATABASE_URL it starts an embedded PostgreSQL keeping data in .data/national.
  * Migrations are applied on start.
  */
 import path from 'node:path';
 import { envNumber, envOptional, envString } from '../lib/config/readEnv';
+import { authenticatorFromEnv } from '../lib/auth/authenticatorFromEnv';
 import { createPool } from '../lib/db/createPool';
 import { migrate } from '../lib/db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/startEmbeddedPostgres';
@@ -23,15 +25,35 @@ async function main(): Promise<void> {
     databaseUrl = embedded.url;
     logger.info({ dataDir }, 'started embedded PostgreSQL');
   }
-  const pool = createPool(databaseUrl, logger, { max: envNumber('DB_POOL_SIZE', 10, { min: 1, max: 200 }) });
-  const applied = await migrate(pool, 'national');
+  const authenticate = authenticatorFromEnv();
+  if (!authenticate) throw new Error('the gateway needs JWKS_FILE or JWKS_URL to verify callers');
+  const migrator = createPool(databaseUrl, logger, { max: 1 });
+  const applied = await migrate(migrator, 'national');
+  await migrator.end();
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  const pool = createPool(databaseUrl, logger, { max: envNumber('DB_POOL_SIZE', 10, { min: 1, max: 200 }) });
+  // Least privilege: every connection acts as imaging_gateway_app, which may append to the
+  // audit trail but never update or delete it. Queries queue behind this on each client.
+  const appRole = envString('DB_APP_ROLE', 'imaging_gateway_app');
+  pool.on('connect', (client) => {
+    client.query(`SET ROLE ${appRole.replace(/[^a-z0-9_]/g, '')}`).catch((err: Error) => logger.error({ err: err.message }, 'SET ROLE failed'));
+  });
   const running = await createGatewayServer({
     pool,
     logger,
     port: envNumber('PORT', 4000, { min: 0, max: 65535 }),
     host: envString('HOST', '127.0.0.1'),
-    registrationToken: envOptional('REGISTRATION_TOKEN'),
+    authenticate,
+    regionSigningKey: envString('REGION_SIGNING_KEY'),
+    suppressionThreshold: envNumber('SUPPRESSION_THRESHOLD', 5, { min: 1, max: 1000 }),
+    rateLimitPerMinute: envNumber('RATE_LIMIT_PER_MINUTE', 600, { min: 1, max: 1_000_000 }),
+    limits: {
+      maxDepth: envNumber('MAX_DEPTH', 12, { min: 2, max: 100 }),
+      maxCost: envNumber('MAX_COST', 5000, { min: 10, max: 1_000_000 }),
+      maxAliases: envNumber('MAX_ALIASES', 15, { min: 1, max: 1000 }),
+      maxTokens: envNumber('MAX_TOKENS', 2000, { min: 50, max: 100_000 }),
+    },
+    ideDefaultHeaders: JSON.stringify({ Authorization: 'Bearer <paste a token>', 'X-Purpose-Of-Use': 'DIRECT_CARE' }),
     regionTimeoutMs: envNumber('REGION_TIMEOUT_MS', 2000, { min: 50, max: 60_000 }),
     registryRefreshMs: envNumber('REGISTRY_REFRESH_MS', 5000, { min: 0, max: 3_600_000 }),
     breakerFailureThreshold: envNumber('BREAKER_FAILURES', 3, { min: 1, max: 100 }),

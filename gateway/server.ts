@@ -8,19 +8,27 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import type { Pool } from 'pg';
 import { regionSubgraphSchema } from '../lib/contract';
-import { createGraphQLHandler, sendJson } from '../lib/http/createGraphQLHandler';
+import { createGraphQLHandler, sendJson, type Refusal } from '../lib/http/createGraphQLHandler';
 import type { Logger } from '../lib/logger';
 import { checkArgumentsPlugin } from './checkArgumentsPlugin';
 import { composeSupergraph, NATIONAL_SDL, SUBGRAPH } from './composeSupergraph';
 import { GatewayErrorCode } from './errors';
 import { FanOutDataSource } from './fanout/FanOutDataSource';
-import type { GatewayContext } from './GatewayContext';
+import type { GatewayContext, User } from './GatewayContext';
 import { createIdeHandler } from './ide/createIdeHandler';
 import type { IdeExample } from './ide/IdeExample';
 import { createNationalResolvers } from './national/createNationalResolvers';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/createGatewayMetrics';
 import { RegionRegistry } from './registry/RegionRegistry';
-import { resolvePrincipal } from './resolvePrincipal';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { Authenticate } from '../lib/auth/createAuthenticator';
+import { deriveRegionSecret, SIGNATURE_HEADER, signRequest } from '../lib/security/gatewaySignature';
+import { AuditCollector } from './audit/AuditCollector';
+import { auditPlugin } from './audit/auditPlugin';
+import { AuditTrail } from './audit/AuditTrail';
+import { AccessPolicy } from './auth/AccessPolicy';
+import { accessPlugin } from './auth/accessPlugin';
 
 /** Options for {@link createGatewayServer}. */
 export interface GatewayServerOptions {
@@ -30,8 +38,16 @@ export interface GatewayServerOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
-  /** Bearer token that registering archives present; null disables registration. */
-  registrationToken: string | null;
+  /** Verifies callers' JWTs; every GraphQL request needs a valid one. */
+  authenticate: Authenticate;
+  /** Master key from which each region's request-signing secret is derived. */
+  regionSigningKey: string;
+  /** Activity counts below this are never shown exactly. Default 5. */
+  suppressionThreshold?: number;
+  /** Requests per user per minute before RATE_LIMITED. Default 600. */
+  rateLimitPerMinute?: number;
+  /** Query limits enforced by graphql-armor. */
+  limits?: { maxDepth?: number; maxCost?: number; maxAliases?: number; maxTokens?: number };
   /** Time budget per region. Default 2000 ms. */
   regionTimeoutMs?: number;
   /** Registry re-read interval (other replicas' registrations). Default 5000 ms. */
@@ -61,7 +77,8 @@ function maskError(logger: Logger) {
     const original = error instanceof GraphQLError ? error.originalError : error;
     const unexpected = original instanceof Error && !(original instanceof GraphQLError);
     if (!unexpected) {
-      const { stacktrace: _ignored, ...extensions } = formatted.extensions ?? {};
+      // serviceName is the gateway's internal subgraph name; clients get `region` instead.
+      const { stacktrace: _stack, serviceName: _service, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
     logger.error({ err: original.message, path: formatted.path }, 'internal error');
@@ -105,31 +122,98 @@ function metricsPlugin(metrics: GatewayMetrics, logger: Logger): ApolloServerPlu
 export async function createGatewayServer(options: GatewayServerOptions): Promise<RunningGateway> {
   const { pool, logger } = options;
   const metrics = createGatewayMetrics();
+  const sign = (code: string, body: string) => ({ [SIGNATURE_HEADER]: signRequest(deriveRegionSecret(options.regionSigningKey, code), body) });
   const registry = new RegionRegistry({
     pool,
     logger,
+    signFor: sign,
     refreshMs: options.registryRefreshMs ?? 5000,
     breaker: { failureThreshold: options.breakerFailureThreshold ?? 3, openMs: options.breakerOpenMs ?? 10_000 },
   });
   await registry.start();
   metrics.circuitOpen.reset();
-  const fanOut = new FanOutDataSource({ registry, schema: regionSubgraphSchema(), logger, metrics, defaultTimeoutMs: options.regionTimeoutMs ?? 2000 });
-  const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry) as never }]));
+  // Secrets derive once per region code, not per request.
+  const secrets = new Map<string, string>();
+  const secretFor = (code: string) => {
+    let secret = secrets.get(code);
+    if (!secret) secrets.set(code, (secret = deriveRegionSecret(options.regionSigningKey, code)));
+    return secret;
+  };
+  const fanOut = new FanOutDataSource({
+    registry,
+    schema: regionSubgraphSchema(),
+    logger,
+    metrics,
+    defaultTimeoutMs: options.regionTimeoutMs ?? 2000,
+    suppressionThreshold: options.suppressionThreshold ?? 5,
+    regionHeaders: (region, body) => ({ [SIGNATURE_HEADER]: signRequest(secretFor(region.code), body) }),
+  });
+  const trail = new AuditTrail(pool);
+  const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, logger) as never }]));
+  const supergraphSdl = composeSupergraph();
+  const policy = AccessPolicy.fromSupergraph(supergraphSdl);
+  const armor = new ApolloArmor({
+    maxDepth: { n: options.limits?.maxDepth ?? 12 },
+    costLimit: { maxCost: options.limits?.maxCost ?? 5000 },
+    maxAliases: { n: options.limits?.maxAliases ?? 15 },
+    maxTokens: { n: options.limits?.maxTokens ?? 2000 },
+    maxDirectives: { n: 20 },
+    blockFieldSuggestion: { enabled: true },
+  }).protect();
+  const limiter = new RateLimiterMemory({ points: options.rateLimitPerMinute ?? 600, duration: 60 });
   const gateway = new ApolloGateway({
-    supergraphSdl: composeSupergraph(),
+    supergraphSdl,
     buildService: ({ name }) => (name === SUBGRAPH.regions ? fanOut : national),
     logger,
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [ApolloServerPluginLandingPageDisabled(), checkArgumentsPlugin(), metricsPlugin(metrics, logger)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
+      accessPlugin(policy),
+      checkArgumentsPlugin(),
+      auditPlugin(trail, logger),
+      metricsPlugin(metrics, logger),
+    ],
+    validationRules: armor.validationRules,
+    allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: maskError(logger),
   });
   await apollo.start();
+  const users = new WeakMap<http.IncomingMessage, User>();
   const handleGraphQL = createGraphQLHandler(apollo, {
     maxBodyBytes: options.maxBodyBytes ?? 256 * 1024,
-    context: async (req) => ({ principal: resolvePrincipal(req, options.registrationToken), requestId: String(req.headers['x-request-id'] ?? randomUUID()) }),
+    // Every GraphQL request needs a verified token: refused here, before parsing, so an
+    // anonymous or forged caller never reaches planning, let alone a region.
+    verifyAsync: async (req): Promise<Refusal | null> => {
+      const principal = await options.authenticate(req);
+      switch (principal.kind) {
+        case 'user':
+          break;
+        case 'anonymous':
+          return { status: 401, code: GatewayErrorCode.UNAUTHENTICATED, message: 'a bearer token is required', headers: { 'www-authenticate': 'Bearer' } };
+        case 'invalid':
+          return { status: 401, code: GatewayErrorCode.UNAUTHENTICATED, message: principal.reason, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
+        default: {
+          const never: never = principal;
+          throw new Error(`unknown principal ${String(never)}`);
+        }
+      }
+      try {
+        await limiter.consume(principal.user.id);
+      } catch {
+        return { status: 429, code: GatewayErrorCode.RATE_LIMITED, message: 'too many requests from this user; slow down', headers: { 'retry-after': '60' } };
+      }
+      users.set(req, principal.user);
+      return null;
+    },
+    context: async (req) => {
+      const user = users.get(req);
+      if (!user) throw new Error('request reached GraphQL without a verified user');
+      return { user, requestId: String(req.headers['x-request-id'] ?? randomUUID()).slice(0, 100), audit: new AuditCollector() };
+    },
   });
   const handleIde = createIdeHandler({
     graphqlPath: '/graphql',

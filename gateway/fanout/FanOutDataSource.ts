@@ -6,7 +6,8 @@ import type { Logger } from '../../lib/logger';
 import { formattedError, GatewayErrorCode } from '../errors';
 import type { GatewayMetrics } from '../observability/createGatewayMetrics';
 import type { RegionEndpoint, RegionRegistry } from '../registry/RegionRegistry';
-import { historyRegions, mergeRegionAnswers, type RegionAnswer, type RegionFailure } from './mergeRegionAnswers';
+import type { GatewayContext } from '../GatewayContext';
+import { countStudies, historyRegions, mergeRegionAnswers, type RegionAnswer, type RegionFailure } from './mergeRegionAnswers';
 import { prepareFanOutOperation, type PreparedOperation } from './prepareFanOutOperation';
 
 /** Options for {@link FanOutDataSource}. */
@@ -20,6 +21,8 @@ export interface FanOutOptions {
   defaultTimeoutMs?: number;
   /** Most open connections to one region; keep-alive reuses them. Default 32. */
   connectionsPerRegion?: number;
+  /** Activity counts below this are never shown exactly. Default 5. */
+  suppressionThreshold?: number;
   /** Extra headers for one region's copy of a fetch (request signing). */
   regionHeaders?: (region: RegionEndpoint, body: string) => Record<string, string>;
 }
@@ -74,14 +77,18 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     // Serialised once, sent to every region.
     const body = JSON.stringify({ query: prepared.query, variables, ...(fetchRequest.operationName ? { operationName: fetchRequest.operationName } : {}) });
     const outcomes = await Promise.all(route.targets.map((region) => this.callRegion(region, body)));
+    // Health checks and schema loading carry no request context; incoming operations do.
+    const audit = (options.context as Partial<GatewayContext> | undefined)?.audit;
     const answers: RegionAnswer[] = [];
     const failures: RegionFailure[] = [];
     const failureErrors: GraphQLFormattedError[] = [];
     for (const outcome of outcomes) {
       if (outcome.kind === 'answer') {
         answers.push(outcome.answer);
+        audit?.recordRegion(outcome.answer.region.code, 'OK', countStudies(prepared.root, outcome.answer.data));
       } else {
         failures.push(outcome.failure);
+        audit?.recordRegion(outcome.failure.region.code, outcome.failure.status, null);
         failureErrors.push(
           formattedError(outcome.failure.status === 'TIMEOUT' ? GatewayErrorCode.REGION_TIMEOUT : GatewayErrorCode.REGION_UNAVAILABLE, outcome.message, {
             region: outcome.failure.region.code,
@@ -94,6 +101,7 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
       variables,
       answers,
       failures,
+      suppressionThreshold: this.options.suppressionThreshold ?? 5,
       regionsAskedFor: (history, vars) => {
         const named = historyRegions(history, vars);
         return named ? new Set(named) : null;

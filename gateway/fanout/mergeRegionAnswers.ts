@@ -1,5 +1,5 @@
 import { valueFromASTUntyped, type GraphQLFormattedError } from 'graphql';
-import { HIDDEN, HIDDEN_PREFIX, type FieldShape, type SelectionShape } from './prepareFanOutOperation';
+import { HIDDEN, HIDDEN_PREFIX, SCOPED_TYPES, type FieldShape, type SelectionShape } from './prepareFanOutOperation';
 
 /**
  * The merge rules for fanned-out fetches, stated once (../shared/DESIGN.md):
@@ -12,6 +12,9 @@ import { HIDDEN, HIDDEN_PREFIX, type FieldShape, type SelectionShape } from './p
  *   `first: N` keeps the newest N of the combined list;
  * - `complete` is true only if every region asked answered; `sources` lists every region
  *   asked, failed ones with their status;
+ * - `studyActivity` buckets with the same key are summed across regions, then any count
+ *   below the suppression threshold is withheld (studyCount null, suppressed true), even
+ *   when only one region answered;
  * - errors a region reports keep paths that point at the merged data; identical errors
  *   from several regions appear once.
  * Region order (the registry's) breaks ties, so answers are deterministic.
@@ -42,6 +45,8 @@ export interface MergeInput {
   variables: Record<string, unknown>;
   answers: RegionAnswer[];
   failures: RegionFailure[];
+  /** Counts below this are never shown exactly. */
+  suppressionThreshold: number;
   /** Which regions each imagingHistory was asked of; by default, every region. */
   regionsAskedFor?: (history: FieldShape, variables: Record<string, unknown>) => Set<string> | null;
 }
@@ -105,7 +110,7 @@ class Merger {
     const present = values.filter((v) => v !== undefined && v !== null);
     if (present.length === 0) return values.find((v) => v !== undefined) ?? null;
     if (present.length === 1 || field.children === null) return present[0];
-    if (field.typeName === 'ImagingHistory' && !field.list) return this.history(field, present.filter(isObj));
+    if (SCOPED_TYPES.has(field.typeName) && !field.list) return this.history(field, present.filter(isObj));
     if (field.list) {
       const lists = present.filter(Array.isArray) as unknown[][];
       if (field.name === '_entities') {
@@ -163,11 +168,9 @@ class Merger {
         case 'complete':
           out[child.key] = values.every((v) => v === true);
           break;
-        case 'sources':
-          out[child.key] = values.flatMap((v) => (Array.isArray(v) ? v : []));
-          break;
         default:
-          out[child.key] = values.find((v) => v !== undefined && v !== null) ?? null;
+          // sources, buckets: every region's, in region order
+          out[child.key] = child.list ? values.flatMap((v) => (Array.isArray(v) ? v : [])) : (values.find((v) => v !== undefined && v !== null) ?? null);
       }
     }
     return out;
@@ -184,7 +187,7 @@ function forEachHistory(shape: SelectionShape, data: unknown, visit: (field: Fie
   for (const field of shape.fields.values()) {
     const value = data[field.key];
     if (value === undefined || value === null || !field.children) continue;
-    if (field.typeName === 'ImagingHistory' && isObj(value)) visit(field, value);
+    if (SCOPED_TYPES.has(field.typeName) && isObj(value)) visit(field, value);
     else forEachHistory(field.children, value, visit);
   }
 }
@@ -245,6 +248,46 @@ function remapPath(path: ReadonlyArray<string | number>, shape: SelectionShape, 
   return out;
 }
 
+/** Studies in one region's answer (history entries and single Study lookups), for the audit trail. */
+export function countStudies(shape: SelectionShape, data: unknown): number {
+  if (Array.isArray(data)) return data.reduce<number>((n, item) => n + countStudies(shape, item), 0);
+  if (!isObj(data)) return 0;
+  let n = 0;
+  for (const field of shape.fields.values()) {
+    const value = data[field.key];
+    if (value === undefined || value === null || !field.children) continue;
+    if (field.typeName === 'Study') n += Array.isArray(value) ? value.filter(isObj).length : 1;
+    else n += countStudies(field.children, value);
+  }
+  return n;
+}
+
+/** Sums buckets with the same key and withholds every count below the threshold. */
+function suppressActivity(root: SelectionShape, data: unknown, threshold: number): void {
+  forEachHistory(root, data, (field, report) => {
+    if (field.typeName !== 'ActivityReport') return;
+    for (const child of field.children!.fields.values()) {
+      if (child.name !== 'buckets' || !Array.isArray(report[child.key])) continue;
+      const countKeys = [...(child.children?.fields.values() ?? [])].filter((f) => f.name === 'studyCount').map((f) => f.key);
+      const suppressedKeys = [...(child.children?.fields.values() ?? [])].filter((f) => f.name === 'suppressed').map((f) => f.key);
+      const byKey = new Map<string, Obj>();
+      for (const bucket of (report[child.key] as unknown[]).filter(isObj)) {
+        const key = String(bucket[HIDDEN.key]);
+        const same = byKey.get(key);
+        if (same) same[HIDDEN.count] = Number(same[HIDDEN.count] ?? 0) + Number(bucket[HIDDEN.count] ?? 0);
+        else byKey.set(key, { ...bucket });
+      }
+      for (const bucket of byKey.values()) {
+        const count = Number(bucket[HIDDEN.count] ?? 0);
+        const suppressed = count < threshold;
+        for (const k of countKeys) bucket[k] = suppressed ? null : count;
+        for (const k of suppressedKeys) bucket[k] = suppressed;
+      }
+      report[child.key] = [...byKey.values()].sort((a, b) => String(a[HIDDEN.key]).localeCompare(String(b[HIDDEN.key])));
+    }
+  });
+}
+
 function stripHidden(value: unknown): void {
   if (Array.isArray(value)) {
     for (const v of value) stripHidden(v);
@@ -298,6 +341,7 @@ export function mergeRegionAnswers(input: MergeInput): MergeResult {
     ...error,
     extensions: { ...error.extensions, ...(regions.length === 1 ? { region: regions[0] } : { regions }) },
   }));
+  suppressActivity(root, data, input.suppressionThreshold);
   stripHidden(data);
   return { data, errors };
 }

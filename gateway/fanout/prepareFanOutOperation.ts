@@ -17,7 +17,10 @@ import {
 } from 'graphql';
 
 /** Aliases the gateway adds to every `studies` selection so it can order and de-duplicate across regions. */
-export const HIDDEN = { uid: '_fo_uid', date: '_fo_date', time: '_fo_time' } as const;
+export const HIDDEN = { uid: '_fo_uid', date: '_fo_date', time: '_fo_time', key: '_fo_key', count: '_fo_count' } as const;
+
+/** Types whose objects summarise what several regions answered (complete, sources). */
+export const SCOPED_TYPES: ReadonlySet<string> = new Set(['ImagingHistory', 'ActivityReport']);
 export const HIDDEN_PREFIX = '_fo_';
 
 /** What the merge needs to know about one selected field. */
@@ -44,7 +47,7 @@ export type PreparedOperation =
       /** The operation text sent to regions: the planner's fetch plus hidden merge fields. */
       query: string;
       root: SelectionShape;
-      /** Every imagingHistory field, for routing by `filter.regions`. */
+      /** Every imagingHistory and studyActivity field, for routing by `filter.regions`. */
       histories: FieldShape[];
       /** True when something other than histories depends on which regions answer (e.g. a Study lookup). */
       needsAllRegions: boolean;
@@ -80,11 +83,17 @@ export function prepareFanOutOperation(queryText: string, schema: GraphQLSchema)
     visitWithTypeInfo(typeInfo, {
       Field: {
         leave(node) {
-          if (node.name.value !== 'studies' || !node.selectionSet) return undefined;
-          const parent = typeInfo.getParentType();
-          if (parent?.name !== 'ImagingHistory') return undefined;
-          const selections = [...node.selectionSet.selections, hiddenField(HIDDEN.uid, 'studyInstanceUid'), hiddenField(HIDDEN.date, 'studyDate'), hiddenField(HIDDEN.time, 'studyTime')];
-          return { ...node, selectionSet: { ...node.selectionSet, selections } };
+          if (!node.selectionSet) return undefined;
+          const parent = typeInfo.getParentType()?.name;
+          let hidden: FieldNode[];
+          if (parent === 'ImagingHistory' && node.name.value === 'studies') {
+            hidden = [hiddenField(HIDDEN.uid, 'studyInstanceUid'), hiddenField(HIDDEN.date, 'studyDate'), hiddenField(HIDDEN.time, 'studyTime')];
+          } else if (parent === 'ActivityReport' && node.name.value === 'buckets') {
+            hidden = [hiddenField(HIDDEN.key, 'key'), hiddenField(HIDDEN.count, 'studyCount')];
+          } else {
+            return undefined;
+          }
+          return { ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, ...hidden] } };
         },
       },
     }),
@@ -121,7 +130,7 @@ export function prepareFanOutOperation(queryText: string, schema: GraphQLSchema)
           if (selection.selectionSet) field.children = shapeOf(selection.selectionSet, named, field.children ?? { fields: new Map() });
           if (!existing) {
             into.fields.set(key, field);
-            if (name === 'imagingHistory') histories.push(field);
+            if (SCOPED_TYPES.has(named)) histories.push(field);
             if (named === 'Study' && typeName !== 'ImagingHistory' && typeName !== 'Study') needsAllRegions = true;
           }
           break;

@@ -101,5 +101,24 @@ export function defaultExamples(nhsNumber: string): IdeExample[] {
 `,
       variables: JSON.stringify({ nhsNumber: patient }, null, 2),
     },
+    {
+      name: 'Activity by region and modality, by month (analysts: aggregate counts only)',
+      query: `query ImagingActivity($from: String!, $to: String!) {
+  # Counts below the suppression threshold come back as null with suppressed: true
+  studyActivity(filter: { from: $from, to: $to }, groupBy: [REGION, MODALITY, MONTH]) {
+    complete
+    sources { region { code } status }
+    buckets {
+      region { code name }
+      modality
+      month
+      studyCount
+      suppressed
+    }
+  }
+}
+`,
+      variables: JSON.stringify({ from: EXAMPLE_SINCE, to: '2024-12-31' }, null, 2),
+    },
   ];
 }

@@ -36,8 +36,8 @@ export interface RegionRegistryOptions {
   /** How often to re-read registrations made through other replicas. Default 5 s; 0 disables. */
   refreshMs?: number;
   breaker?: CircuitBreakerOptions;
-  /** Headers for the registration check (e.g. the gateway's signature). */
-  checkHeaders?: () => Record<string, string>;
+  /** Headers for one region's copy of a request (the gateway's signature). */
+  signFor?: (code: string, body: string) => Record<string, string>;
 }
 
 interface Row {
@@ -95,7 +95,8 @@ export class RegionRegistry {
     if (reasons.length > 0) return { kind: 'refused', reasons };
     const code = input.code.trim().toUpperCase();
     const url = new URL(input.url.trim()).toString();
-    const check = await checkRegionEndpoint(url, this.options.checkTimeoutMs ?? 5000, this.options.checkHeaders?.() ?? {});
+    const sign = this.options.signFor;
+    const check = await checkRegionEndpoint(url, this.options.checkTimeoutMs ?? 5000, (body) => sign?.(code, body) ?? {});
     if (!check.ok) return { kind: 'refused', reasons: check.reasons };
     const { rows } = await this.options.pool.query<Row & { replaced: boolean }>(
       `INSERT INTO region_registration (code, name, url, timeout_ms) VALUES ($1, $2, $3, $4)

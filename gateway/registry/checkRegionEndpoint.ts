@@ -12,17 +12,24 @@ export type EndpointCheck = { ok: true } | { ok: false; reasons: string[] };
  * contract (schema/region.graphql). Additions are fine; anything the contract has that
  * the endpoint lacks or changed is a reason to refuse.
  */
-export async function checkRegionEndpoint(url: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<EndpointCheck> {
+export async function checkRegionEndpoint(
+  url: string,
+  timeoutMs: number,
+  sign: (body: string) => Record<string, string> = () => ({}),
+): Promise<EndpointCheck> {
   let body: unknown;
   try {
     const payload = JSON.stringify({ query: '{ _service { sdl } }' });
     const res = await request(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...sign(payload) },
       body: payload,
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await res.body.text();
+    if (res.statusCode === 401) {
+      return { ok: false, reasons: ["endpoint refused the gateway's signature: is its GATEWAY_SHARED_SECRET the secret for this region code?"] };
+    }
     if (res.statusCode !== 200) return { ok: false, reasons: [`endpoint answered HTTP ${res.statusCode} to a schema request`] };
     body = JSON.parse(text);
   } catch (err) {

@@ -7,6 +7,23 @@ export interface GraphQLHandlerOptions<TContext extends BaseContext> {
   maxBodyBytes: number;
   /** Builds the per-request context (fresh DataLoaders live here). */
   context: (req: IncomingMessage, rawBody: string) => Promise<TContext>;
+  /** Checks the raw request before GraphQL sees it (signatures); a refusal is answered as is. */
+  verify?: (req: IncomingMessage, rawBody: string) => Refusal | null;
+  /** The same, asynchronously (token verification). */
+  verifyAsync?: (req: IncomingMessage, rawBody: string) => Promise<Refusal | null>;
+}
+
+/** An HTTP-level refusal, sent as a GraphQL-shaped error body. */
+export interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+export function sendRefusal(res: ServerResponse, refusal: Refusal): void {
+  for (const [k, v] of Object.entries(refusal.headers ?? {})) res.setHeader(k, v);
+  sendJson(res, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
 }
 
 /** Thrown by {@link readBody} when a request body is larger than allowed. */
@@ -63,6 +80,11 @@ export function createGraphQLHandler<TContext extends BaseContext>(
         return;
       }
       throw err;
+    }
+    const refusal = options.verify?.(req, raw) ?? (await options.verifyAsync?.(req, raw)) ?? null;
+    if (refusal) {
+      sendRefusal(res, refusal);
+      return;
     }
     let body: unknown = undefined;
     if (raw !== '') {

@@ -1,7 +1,9 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parseNhsNumber } from '../../lib/domain/parseNhsNumber';
 import { parseDicomUid } from '../../lib/domain/dicomValues';
+import type { Pool } from 'pg';
 import type { Loaders } from './createLoaders';
+import { selectActivity, type ActivityDimension } from './db/selectActivity';
 import type { SeriesRow, StudyRow } from './db/studyReads';
 import { applyStudyFilter, parseFirst, parseStudyFilter, type StudyFilterInput } from './applyStudyFilter';
 import { badUserInput } from './errors';
@@ -14,6 +16,7 @@ export interface RegionIdentity {
 /** Per-request context of the regional subgraph. */
 export interface RegionContext {
   loaders: Loaders;
+  pool: Pool;
   region: RegionIdentity;
   startedAt: number;
 }
@@ -74,6 +77,30 @@ export function createResolvers(): GraphQLResolverMap<RegionContext> {
   return {
     Query: {
       patient: (_: unknown, args: { nhsNumber: string }): PatientRef => ({ nhsNumber: requireNhsNumber(args.nhsNumber) }),
+      studyActivity: async (
+        _: unknown,
+        args: { filter?: { from?: string | null; to?: string | null; modalities?: string[] | null; regions?: string[] | null } | null; groupBy: ActivityDimension[] },
+        ctx: RegionContext,
+      ) => {
+        const filter = parseStudyFilter(args.filter);
+        if (filter.regions && !filter.regions.has(ctx.region.code)) return { buckets: [], complete: true, sources: [] };
+        const groupBy = new Set(args.groupBy);
+        const rows = await selectActivity(ctx.pool, { groupBy, from: filter.from, to: filter.to, modalities: filter.modalities ? [...filter.modalities] : null });
+        const region = groupBy.has('REGION') ? ctx.region : null;
+        const buckets = rows.map((r) => ({
+          key: [region?.code ?? '*', r.modality ?? '*', r.month ?? '*', r.ods_code ?? '*'].join('|'),
+          region,
+          modality: r.modality,
+          month: r.month,
+          organisation: r.ods_code ? { odsCode: r.ods_code, name: r.organisation_name } : null,
+          // Exact counts: only the gateway (which signs every request) can ask, and it
+          // suppresses small counts after summing across regions.
+          studyCount: r.study_count,
+          suppressed: false,
+        }));
+        const studyCount = buckets.reduce((n, b) => n + b.studyCount, 0);
+        return { buckets, complete: true, sources: [{ region: ctx.region, status: 'OK', latencyMs: Date.now() - ctx.startedAt, studyCount }] };
+      },
       study: async (_: unknown, args: { studyInstanceUid: string }, ctx: RegionContext) => {
         const row = await ctx.loaders.study.load(requireUid(args.studyInstanceUid));
         return row ? toStudy(row, ctx.region) : null;

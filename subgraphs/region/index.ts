@@ -1,10 +1,12 @@
 /**
  * Runs one regional index standalone:
- *   REGION_CODE=LDS REGION_NAME="West Yorkshire" PORT=4101 DATABASE_URL=postgres://... npx tsx subgraphs/region/index.ts
+ *   REGION_CODE=LDS REGION_NAME="West Yorkshire" PORT=4101 DATABASE_URL=postgres://... \
+ *   GATEWAY_SHARED_SECRET=... JWKS_FILE=... npx tsx subgraphs/region/index.ts
  * Without DATABASE_URL it starts an embedded PostgreSQL keeping data in .data/region-<code>.
  * Migrations are applied on start.
  */
 import path from 'node:path';
+import { authenticatorFromEnv } from '../../lib/auth/authenticatorFromEnv';
 import { createPool } from '../../lib/db/createPool';
 import { migrate } from '../../lib/db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/startEmbeddedPostgres';
@@ -25,6 +27,8 @@ async function main(): Promise<void> {
     databaseUrl = embedded.url;
     logger.info({ dataDir }, 'started embedded PostgreSQL');
   }
+  const authenticate = authenticatorFromEnv();
+  if (!authenticate) logger.warn('no JWKS_FILE or JWKS_URL: the /ingest API is disabled');
   const pool = createPool(databaseUrl, logger, { max: envNumber('DB_POOL_SIZE', 10, { min: 1, max: 200 }) });
   const applied = await migrate(pool, 'region');
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -36,6 +40,8 @@ async function main(): Promise<void> {
     host: envString('HOST', '127.0.0.1'),
     archiveBaseUrl: envOptional('ARCHIVE_BASE_URL'),
     cacheTtlSeconds: envNumber('CACHE_TTL_SECONDS', 30, { min: 0, max: 86_400 }),
+    gatewaySecret: envString('GATEWAY_SHARED_SECRET'),
+    authenticate,
   });
   // The parent (npm start, tests) reads this line to learn the port when PORT=0.
   process.stdout.write(`${JSON.stringify({ event: 'listening', region: code, url: running.url, ingestUrl: running.ingestUrl })}\n`);

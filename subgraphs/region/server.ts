@@ -9,7 +9,9 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import type { Pool } from 'pg';
 import { REGION_SDL, SCHEMA_DIR } from '../../lib/contract';
+import type { Authenticate } from '../../lib/auth/createAuthenticator';
 import { createGraphQLHandler, sendJson } from '../../lib/http/createGraphQLHandler';
+import { SIGNATURE_HEADER, SignatureVerifier } from '../../lib/security/gatewaySignature';
 import type { Logger } from '../../lib/logger';
 import { createLoaders } from './createLoaders';
 import { createResolvers, type RegionContext, type RegionIdentity } from './createResolvers';
@@ -34,6 +36,17 @@ export interface RegionServerOptions {
   cacheTtlSeconds?: number;
   /** Largest request body accepted. Default 1 MiB (the ingest batch limit fits well inside). */
   maxBodyBytes?: number;
+  /**
+   * This region's secret shared with the national gateway (lib/security/gatewaySignature.ts).
+   * /graphql answers only requests the gateway signed with it: nobody can call _entities or
+   * read a patient's history by going round the gateway's access control and audit.
+   */
+  gatewaySecret: string;
+  /**
+   * Verifies archive tokens for /ingest (JWT, the same identity provider as the gateway).
+   * Only ARCHIVE tokens for this region, or ADMIN tokens, may write. Null disables /ingest.
+   */
+  authenticate: Authenticate | null;
 }
 
 export interface RunningRegion {
@@ -92,11 +105,43 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
   await subgraph.start();
   await ingest.start();
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const verifier = new SignatureVerifier(options.gatewaySecret);
   const handleSubgraph = createGraphQLHandler(subgraph, {
     maxBodyBytes,
-    context: async () => ({ loaders: createLoaders(pool, cache), region, startedAt: Date.now() }),
+    verify: (req, raw) => {
+      const check = verifier.verify(req.headers[SIGNATURE_HEADER] as string | undefined, raw);
+      if (check.ok) return null;
+      // Logged: an unsigned or replayed call to a region is an attempt to bypass the gateway.
+      logger.warn({ reason: check.reason, remote: req.socket.remoteAddress }, 'rejected request without a valid gateway signature');
+      return { status: 401, code: 'UNAUTHENTICATED', message: `requests to a region must be signed by the national gateway (${check.reason})` };
+    },
+    context: async () => ({ loaders: createLoaders(pool, cache), pool, region, startedAt: Date.now() }),
   });
-  const handleIngest = createGraphQLHandler(ingest, { maxBodyBytes: maxBodyBytes * 8, context: async () => ({}) });
+  const authenticate = options.authenticate;
+  const handleIngest = createGraphQLHandler(ingest, {
+    maxBodyBytes: maxBodyBytes * 8,
+    verifyAsync: async (req) => {
+      if (!authenticate) return { status: 404, code: 'NOT_FOUND', message: 'ingest is disabled on this region' };
+      const principal = await authenticate(req);
+      switch (principal.kind) {
+        case 'user': {
+          const { user } = principal;
+          if (user.role === 'ADMIN' || (user.role === 'ARCHIVE' && user.region === region.code)) return null;
+          logger.warn({ user: user.id, role: user.role, tokenRegion: user.region }, 'ingest refused');
+          return { status: 403, code: 'FORBIDDEN', message: `only archives of region ${region.code} (or administrators) may write to its index` };
+        }
+        case 'anonymous':
+          return { status: 401, code: 'UNAUTHENTICATED', message: 'ingest needs an archive bearer token' };
+        case 'invalid':
+          return { status: 401, code: 'UNAUTHENTICATED', message: principal.reason };
+        default: {
+          const never: never = principal;
+          throw new Error(`unknown principal ${String(never)}`);
+        }
+      }
+    },
+    context: async () => ({}),
+  });
 
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
@@ -141,6 +186,7 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
       await subgraph.stop();
       await ingest.stop();
       cache.close();
+      verifier.close();
     },
   };
 }

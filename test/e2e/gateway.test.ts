@@ -111,8 +111,9 @@ describe('national gateway over three real regions', () => {
   });
 
   it('cuts a slow region off at its budget and answers in time', async () => {
-    const lon = topology.regions.get('LON')!;
-    const proxy = await startDelayProxy(lon.url, 5000);
+    // A real region behind a proxy that holds every answer for 5 s, with a 300 ms budget.
+    const slowRegion = await topology.addRegion({ code: 'SLOW', name: 'Slow Region', studies: [studyInput('51', mover, { studyDate: '2001-01-01' })] });
+    const proxy = await startDelayProxy(slowRegion.url, 5000);
     try {
       const registered = await topology.register('SLOW', 'Slow Region', proxy.url, 300);
       expect(registered.errors).toBeUndefined();
@@ -121,13 +122,14 @@ describe('national gateway over three real regions', () => {
       const took = Date.now() - started;
       expect(took).toBeLessThan(1500);
       expect(uids(res)).toEqual(['21', '31', '12', '77', '22', '11']);
-      expect(res.errors).toEqual([{ message: 'Region SLOW (Slow Region) did not answer within 300 ms', extensions: { code: 'REGION_TIMEOUT', region: 'SLOW', serviceName: 'regions' } }]);
+      expect(res.errors).toEqual([{ message: 'Region SLOW (Slow Region) did not answer within 300 ms', extensions: { code: 'REGION_TIMEOUT', region: 'SLOW'} }]);
       const sources = res.data.patient.imagingHistory.sources;
       expect(sources.find((s: any) => s.region.code === 'SLOW')).toMatchObject({ status: 'TIMEOUT', studyCount: null });
       expect(res.data.patient.imagingHistory.complete).toBe(false);
     } finally {
-      await postGraphQL(topology.gatewayUrl, `mutation { deregisterRegion(code: "SLOW") { deregistered } }`, {}, { authorization: `Bearer ${topology.registrationToken}` });
+      await postGraphQL(topology.gatewayUrl, `mutation { deregisterRegion(code: "SLOW") { deregistered } }`, {}, topology.adminHeaders);
       await proxy.stop();
+      await topology.stopRegion('SLOW');
     }
   });
 
@@ -166,11 +168,12 @@ describe('national gateway over three real regions', () => {
       expect(res.errors?.[0]?.message).toMatch(/endpoint is unreachable \(ECONNREFUSED\)/);
     });
 
-    it('refuses registration without the token', async () => {
-      const res = await topology.query(`mutation { registerRegion(input: { code: "X1", name: "x", url: "http://127.0.0.1:9/graphql" }) { code } }`);
-      expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-      const wrong = await topology.query(`mutation { registerRegion(input: { code: "X1", name: "x", url: "http://127.0.0.1:9/graphql" }) { code } }`, {}, { authorization: 'Bearer nope' });
-      expect(wrong.errors?.[0]?.message).toBe('bearer token not recognised');
+    it('refuses registration to clinicians, and to an archive for another region', async () => {
+      const register = `mutation { registerRegion(input: { code: "X1", name: "x", url: "http://127.0.0.1:9/graphql" }) { code } }`;
+      const clinician = await topology.query(register);
+      expect(clinician.errors?.[0]).toMatchObject({ message: expect.stringMatching(/Access to Mutation.registerRegion is denied: it needs role ARCHIVE or ADMIN/), extensions: { code: 'FORBIDDEN' } });
+      const archive = await topology.query(register, {}, await topology.auth.headers({ role: 'ARCHIVE', region: 'LDS' }));
+      expect(archive.errors?.[0]).toMatchObject({ message: expect.stringMatching(/only its own region \(LDS\), not X1/), extensions: { code: 'FORBIDDEN' } });
     });
 
     it('adds a compatible region at run time and its studies appear without restart', async () => {
@@ -181,7 +184,7 @@ describe('national gateway over three real regions', () => {
       const history = await topology.query(HISTORY, { nhs: mover });
       expect(history.data.patient.imagingHistory.sources.map((s: any) => s.region.code)).toEqual(['LDS', 'LON', 'MAN', 'NEW']);
       expect(uids(history)[0]).toBe('41');
-      const dereg = await postGraphQL(topology.gatewayUrl, `mutation { deregisterRegion(code: "NEW") { code deregistered } }`, {}, { authorization: `Bearer ${topology.registrationToken}` });
+      const dereg = await postGraphQL(topology.gatewayUrl, `mutation { deregisterRegion(code: "NEW") { code deregistered } }`, {}, topology.adminHeaders);
       expect(dereg.data.deregisterRegion).toEqual({ code: 'NEW', deregistered: true });
       const after = await topology.query(HISTORY, { nhs: mover });
       expect(after.data.patient.imagingHistory.sources.map((s: any) => s.region.code)).toEqual(['LDS', 'LON', 'MAN']);
@@ -191,7 +194,7 @@ describe('national gateway over three real regions', () => {
 
     it('keeps registrations across a gateway restart', async () => {
       await topology.restartGateway();
-      const res = await topology.query(`{ regions { code name circuit } }`);
+      const res = await topology.query(`{ regions { code name circuit } }`, {}, topology.adminHeaders);
       expect(res.data.regions.map((r: any) => r.code)).toEqual(['LDS', 'LON', 'MAN']);
       expect(uids(await topology.query(HISTORY, { nhs: mover }))).toHaveLength(6);
     });
@@ -204,7 +207,7 @@ describe('national gateway over three real regions', () => {
       const res = await topology.query(HISTORY, { nhs: mover });
       expect(uids(res)).toEqual(['31', '12', '77', '11']);
       expect(res.errors).toEqual([
-        { message: 'Region LON (North Central London) is unavailable: connection refused', extensions: { code: 'REGION_UNAVAILABLE', region: 'LON', serviceName: 'regions' } },
+        { message: 'Region LON (North Central London) is unavailable: connection refused', extensions: { code: 'REGION_UNAVAILABLE', region: 'LON'} },
       ]);
       const history = res.data.patient.imagingHistory;
       expect(history.complete).toBe(false);
@@ -215,7 +218,7 @@ describe('national gateway over three real regions', () => {
 
     it('skips the region at once after repeated failures, then probes it back in', async () => {
       await topology.query(HISTORY, { nhs: mover }); // second consecutive failure opens the circuit
-      const regions = await topology.query(`{ regions { code circuit } }`);
+      const regions = await topology.query(`{ regions { code circuit } }`, {}, topology.adminHeaders);
       expect(regions.data.regions.find((r: any) => r.code === 'LON').circuit).toBe('OPEN');
       const skipped = await topology.query(HISTORY, { nhs: mover });
       expect(skipped.errors?.[0]?.message).toMatch(/LON .* is unavailable: it has failed repeatedly and is skipped/);

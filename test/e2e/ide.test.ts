@@ -2,7 +2,6 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_SETUP_TIMEOUT_MS, launchChromium } from '../support/chromium';
 import { IDE_TEST_NHS_NUMBER, IDE_TEST_STUDY_UID, startIdeTestGateway, type IdeTestGateway } from '../support/startIdeTestGateway';
 
-const TOKEN_HEADERS = JSON.stringify({ Authorization: 'Bearer ide-test-token' });
 const QUERY_EDITOR = '.graphiql-query-editor';
 const VARIABLES_EDITOR = '.graphiql-editor-tool .graphiql-editor:not(.hidden)';
 const RESULT = '.result-window';
@@ -54,7 +53,7 @@ describe("the analysts' GraphQL IDE in a real browser", () => {
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    [gateway, browser] = await Promise.all([startIdeTestGateway({ defaultHeaders: TOKEN_HEADERS }), launchChromium()]);
+    [gateway, browser] = await Promise.all([startIdeTestGateway({ prefillClinicianToken: true }), launchChromium()]);
   }, CHROMIUM_SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -106,7 +105,7 @@ describe("the analysts' GraphQL IDE in a real browser", () => {
     expect(result.data.patient.nhsNumber).toBe(IDE_TEST_NHS_NUMBER);
     expect(result.data.patient.imagingHistory.complete).toBe(true);
     expect(result.data.patient.imagingHistory.studies.map((study) => study.studyInstanceUid)).toEqual([IDE_TEST_STUDY_UID]);
-    expect(gateway!.authorizations.at(-1)).toBe('Bearer ide-test-token');
+    expect(gateway!.authorizations.at(-1)).toBe(gateway!.clinicianHeaders.Authorization);
 
     if (process.env.IDE_SCREENSHOT) await page.screenshot({ path: process.env.IDE_SCREENSHOT });
     expect(requests.filter((url) => !url.startsWith(`${gateway!.url}/`) && !url.startsWith('data:'))).toEqual([]);
@@ -123,6 +122,7 @@ describe("the analysts' GraphQL IDE in a real browser", () => {
       'PatientImagingHistory',
       'RecentCtMrStudies',
       'LatestStudyWithSeries',
+      'ImagingActivity',
     ]);
 
     await tabs.nth(1).locator('button').first().click();

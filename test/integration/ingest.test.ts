@@ -2,6 +2,7 @@ import { createLogger } from '../../lib/logger';
 import { createRegionServer, type RunningRegion } from '../../subgraphs/region/server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { postGraphQL } from '../support/postGraphQL';
+import { createTestAuth, type TestAuth } from '../support/testAuth';
 import { studyInput, testNhsNumber, UPSERT } from '../support/studyInputs';
 
 const HISTORY = `query($nhs: String!, $all: Boolean) {
@@ -11,11 +12,21 @@ const HISTORY = `query($nhs: String!, $all: Boolean) {
 describe('ingest into a regional index', () => {
   let db: TestDatabase;
   let region: RunningRegion;
+  let auth: TestAuth;
+  let archive: Record<string, string>;
+  /** As the gateway calls the region: signed with the region's secret. */
+  const ask = (query: string, variables: Record<string, unknown> = {}) => postGraphQL<any>(region.url, query, variables, {}, auth.sign('MAN'));
+  /** As the region's archive writes to it. */
+  const write = (query: string, variables: Record<string, unknown> = {}) => postGraphQL<any>(region.ingestUrl, query, variables, archive);
   const nhs = testNhsNumber(10);
 
   beforeAll(async () => {
     db = await createTestDatabase('region', 'ingest');
-    region = await createRegionServer({ region: { code: 'MAN', name: 'Greater Manchester' }, pool: db.pool, logger: createLogger('test', 'silent') });
+    auth = await createTestAuth();
+    archive = await auth.headers({ role: 'ARCHIVE', region: 'MAN', org: 'RXX' });
+    region = await createRegionServer({ region: { code: 'MAN', name: 'Greater Manchester' }, pool: db.pool, logger: createLogger('test', 'silent'),
+      gatewaySecret: auth.regionSecret('MAN'),
+      authenticate: auth.authenticate });
   });
   afterAll(async () => {
     await region.stop();
@@ -29,10 +40,10 @@ describe('ingest into a regional index', () => {
 
   it('inserts a batch, and sending it again changes nothing', async () => {
     const studies = [studyInput('100', nhs), studyInput('101', nhs, { studyDate: '20240302', studyTime: '0930' })];
-    const first = await postGraphQL(region.ingestUrl, UPSERT, { studies });
+    const first = await write( UPSERT, { studies });
     expect(first.data.upsertStudies).toEqual({ accepted: 2, inserted: 2, updated: 0, unchanged: 0, rejected: [] });
     const before = await snapshot();
-    const again = await postGraphQL(region.ingestUrl, UPSERT, { studies });
+    const again = await write( UPSERT, { studies });
     expect(again.data.upsertStudies).toEqual({ accepted: 2, inserted: 0, updated: 0, unchanged: 2, rejected: [] });
     expect(await snapshot()).toEqual(before);
   });
@@ -42,15 +53,15 @@ describe('ingest into a regional index', () => {
       description: 'CT HEAD WITH CONTRAST',
       series: [{ seriesInstanceUid: '1.2.826.0.1.3680043.10.999.100.7', modality: 'CT' }],
     });
-    const res = await postGraphQL(region.ingestUrl, UPSERT, { studies: [changed] });
+    const res = await write( UPSERT, { studies: [changed] });
     expect(res.data.upsertStudies).toMatchObject({ inserted: 0, updated: 1, unchanged: 0 });
-    const history = await postGraphQL(region.url, HISTORY, { nhs });
+    const history = await ask( HISTORY, { nhs });
     const study = history.data.patient.imagingHistory.studies.find((s: { studyInstanceUid: string }) => s.studyInstanceUid.endsWith('.100'));
     expect(study).toMatchObject({ description: 'CT HEAD WITH CONTRAST', series: [{ seriesInstanceUid: '1.2.826.0.1.3680043.10.999.100.7' }] });
   });
 
   it('counts a study whose only change is its series as updated', async () => {
-    const res = await postGraphQL(region.ingestUrl, UPSERT, {
+    const res = await write( UPSERT, {
       studies: [studyInput('100', nhs, { description: 'CT HEAD WITH CONTRAST', series: [] })],
     });
     expect(res.data.upsertStudies).toMatchObject({ updated: 1 });
@@ -59,7 +70,7 @@ describe('ingest into a regional index', () => {
   });
 
   it('rejects bad records with per-record reasons and stores the good ones', async () => {
-    const res = await postGraphQL(region.ingestUrl, UPSERT, {
+    const res = await write( UPSERT, {
       studies: [
         studyInput('200', nhs),
         studyInput('201', '9434765918'),
@@ -84,7 +95,7 @@ describe('ingest into a regional index', () => {
   });
 
   it('applies the later of two records with the same UID and says so', async () => {
-    const res = await postGraphQL(region.ingestUrl, UPSERT, {
+    const res = await write( UPSERT, {
       studies: [studyInput('300', nhs, { description: 'first' }), studyInput('300', nhs, { description: 'second' })],
     });
     expect(res.data.upsertStudies.rejected).toEqual([
@@ -97,17 +108,17 @@ describe('ingest into a regional index', () => {
   it('marks a study entered in error, hiding it from the history unless asked', async () => {
     const uid = '1.2.826.0.1.3680043.10.999.101';
     const mark = `mutation($u: [String!]!) { markEnteredInError(studyInstanceUids: $u) { marked alreadyMarked notFound } }`;
-    const res = await postGraphQL(region.ingestUrl, mark, { u: [uid, '1.2.3.999'] });
+    const res = await write( mark, { u: [uid, '1.2.3.999'] });
     expect(res.data.markEnteredInError).toEqual({ marked: 1, alreadyMarked: 0, notFound: ['1.2.3.999'] });
-    expect((await postGraphQL(region.ingestUrl, mark, { u: [uid] })).data.markEnteredInError).toEqual({ marked: 0, alreadyMarked: 1, notFound: [] });
-    const visible = await postGraphQL(region.url, HISTORY, { nhs });
+    expect((await write( mark, { u: [uid] })).data.markEnteredInError).toEqual({ marked: 0, alreadyMarked: 1, notFound: [] });
+    const visible = await ask( HISTORY, { nhs });
     expect(visible.data.patient.imagingHistory.studies.map((s: { studyInstanceUid: string }) => s.studyInstanceUid)).not.toContain(uid);
-    const all = await postGraphQL(region.url, HISTORY, { nhs, all: true });
+    const all = await ask( HISTORY, { nhs, all: true });
     expect(all.data.patient.imagingHistory.studies.find((s: { studyInstanceUid: string }) => s.studyInstanceUid === uid).status).toBe('ENTERED_IN_ERROR');
   });
 
   it('marks entered in error through upsert too', async () => {
-    const res = await postGraphQL(region.ingestUrl, UPSERT, { studies: [studyInput('200', nhs, { status: 'ENTERED_IN_ERROR' })] });
+    const res = await write( UPSERT, { studies: [studyInput('200', nhs, { status: 'ENTERED_IN_ERROR' })] });
     expect(res.data.upsertStudies).toMatchObject({ updated: 1 });
     const { rows } = await db.pool.query(`SELECT status FROM study WHERE study_instance_uid = '1.2.826.0.1.3680043.10.999.200'`);
     expect(rows[0].status).toBe('ENTERED_IN_ERROR');
@@ -116,7 +127,7 @@ describe('ingest into a regional index', () => {
   it('refuses a batch over the limit as a whole, storing nothing', async () => {
     const studies = Array.from({ length: 1001 }, (_, i) => studyInput(`9${i}`, nhs, { series: null }));
     const before = await snapshot();
-    const res = await postGraphQL(region.ingestUrl, UPSERT, { studies });
+    const res = await write( UPSERT, { studies });
     expect(res.errors?.[0]).toMatchObject({ message: expect.stringMatching(/at most 1000 studies/), extensions: { code: 'BAD_USER_INPUT' } });
     expect(await snapshot()).toEqual(before);
   });

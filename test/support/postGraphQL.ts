@@ -11,11 +11,13 @@ export async function postGraphQL<T = any>(
   query: string,
   variables: Record<string, unknown> = {},
   headers: Record<string, string> = {},
+  sign?: (body: string) => Record<string, string>,
 ): Promise<GraphQLAnswer<T>> {
+  const body = JSON.stringify({ query, variables });
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
+    headers: { 'content-type': 'application/json', ...headers, ...(sign?.(body) ?? {}) },
+    body,
   });
   const text = await res.text();
   try {

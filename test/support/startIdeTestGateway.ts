@@ -7,6 +7,7 @@ import { createRegionServer, type RunningRegion } from '../../subgraphs/region/s
 import { createTestDatabase, type TestDatabase } from './database';
 import { postGraphQL } from './postGraphQL';
 import { studyInput, UPSERT } from './studyInputs';
+import { createTestAuth } from './testAuth';
 
 /** The patient whose study the IDE shows; a 999 test number with a valid check digit. */
 export const IDE_TEST_NHS_NUMBER = '9990000018';
@@ -14,6 +15,8 @@ export const IDE_TEST_STUDY_UID = '1.2.826.0.1.3680043.8.498.20240315101500';
 
 export interface IdeTestGatewayOptions {
   defaultHeaders?: string;
+  /** Pre-fill the IDE's headers with a real clinician token (as an analyst would paste one). */
+  prefillClinicianToken?: boolean;
 }
 
 export interface IdeTestGateway {
@@ -22,6 +25,9 @@ export interface IdeTestGateway {
   graphqlPath: string;
   /** Authorization header of every GraphQL request received, in order (null when absent). */
   authorizations: Array<string | null>;
+  /** Headers a clinician or an analyst pastes into the IDE. */
+  clinicianHeaders: Record<string, string>;
+  analystHeaders: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -35,7 +41,14 @@ export async function startIdeTestGateway(options: IdeTestGatewayOptions = {}): 
   const logger = createLogger('ide-test', 'silent');
   const regionDb: TestDatabase = await createTestDatabase('region', 'ide');
   const nationalDb: TestDatabase = await createTestDatabase('national', 'ide');
-  const region: RunningRegion = await createRegionServer({ region: { code: 'Y63', name: 'North East and Yorkshire' }, pool: regionDb.pool, logger });
+  const auth = await createTestAuth();
+  const region: RunningRegion = await createRegionServer({
+    region: { code: 'Y63', name: 'North East and Yorkshire' },
+    pool: regionDb.pool,
+    logger,
+    gatewaySecret: auth.regionSecret('Y63'),
+    authenticate: auth.authenticate,
+  });
   const seeded = await postGraphQL(region.ingestUrl, UPSERT, {
     studies: [
       studyInput('0', IDE_TEST_NHS_NUMBER, {
@@ -46,15 +59,18 @@ export async function startIdeTestGateway(options: IdeTestGatewayOptions = {}): 
         series: [{ seriesInstanceUid: `${IDE_TEST_STUDY_UID}.1`, seriesNumber: 1, modality: 'CT', description: 'Axial 1mm' }],
       }),
     ],
-  });
+  }, await auth.headers({ role: 'ARCHIVE', region: 'Y63' }));
   if (seeded.data?.upsertStudies?.inserted !== 1) throw new Error(`seeding the IDE region failed: ${JSON.stringify(seeded)}`);
+  const clinicianToken = await auth.token({ role: 'CLINICIAN', sub: 'ide-clinician', purposeOfUse: 'DIRECT_CARE' });
+  const defaultHeaders = options.prefillClinicianToken ? JSON.stringify({ Authorization: `Bearer ${clinicianToken}` }) : options.defaultHeaders;
   const gateway: RunningGateway = await createGatewayServer({
     pool: nationalDb.pool,
     logger,
-    registrationToken: null,
+    authenticate: auth.authenticate,
+    regionSigningKey: auth.signingKey,
     registryRefreshMs: 0,
     ideExamples: defaultExamples(IDE_TEST_NHS_NUMBER),
-    ...(options.defaultHeaders ? { ideDefaultHeaders: options.defaultHeaders } : {}),
+    ...(defaultHeaders ? { ideDefaultHeaders: defaultHeaders } : {}),
   });
   const registered = await gateway.registry.register({ code: 'Y63', name: 'North East and Yorkshire', url: region.url });
   if (registered.kind !== 'registered') throw new Error(`registering the IDE region failed: ${registered.reasons.join('; ')}`);
@@ -75,6 +91,8 @@ export async function startIdeTestGateway(options: IdeTestGatewayOptions = {}): 
     url: `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`,
     graphqlPath: '/graphql',
     authorizations,
+    clinicianHeaders: { Authorization: `Bearer ${clinicianToken}` },
+    analystHeaders: { Authorization: `Bearer ${await auth.token({ role: 'ANALYST', sub: 'ide-analyst' })}` },
     stop: async () => {
       recorder.closeAllConnections();
       await new Promise<void>((resolve) => recorder.close(() => resolve()));

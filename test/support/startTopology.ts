@@ -4,6 +4,7 @@ import { ensureDatabase, withDatabase } from '../../lib/db/createPool';
 import { postGraphQL, type GraphQLAnswer } from './postGraphQL';
 import { spawnService, type ServiceProcess } from './spawnService';
 import { UPSERT } from './studyInputs';
+import { createTestAuth, type TestAuth } from './testAuth';
 
 export interface RegionSpec {
   code: string;
@@ -16,6 +17,8 @@ export interface TopologyOptions {
   regionTimeoutMs?: number;
   breakerFailures?: number;
   breakerOpenMs?: number;
+  /** Extra environment for the gateway process (limits, thresholds). */
+  gatewayEnv?: Record<string, string>;
 }
 
 export interface RunningRegionProcess {
@@ -30,10 +33,14 @@ export interface RunningRegionProcess {
 
 export interface Topology {
   gatewayUrl: string;
+  /** Connection string of the national database (registry, audit trail). */
+  nationalDatabaseUrl: string;
   baseUrl: string;
-  registrationToken: string;
+  auth: TestAuth;
+  /** Headers of an administrator (registration, audit trail). */
+  adminHeaders: Record<string, string>;
   regions: Map<string, RunningRegionProcess>;
-  /** POSTs to the gateway. */
+  /** POSTs to the gateway; as a clinician stating DIRECT_CARE unless other headers are given. */
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLAnswer<any>>;
   register(code: string, name: string, url: string, timeoutMs?: number): Promise<GraphQLAnswer<any>>;
   /** Starts and seeds another region process without registering it. */
@@ -64,7 +71,9 @@ async function createDatabase(prefix: string): Promise<string> {
  */
 export async function startTopology(options: TopologyOptions): Promise<Topology> {
   const databases: string[] = [];
-  const registrationToken = randomBytes(16).toString('hex');
+  const auth = await createTestAuth();
+  const clinicianHeaders = await auth.headers({ role: 'CLINICIAN', sub: 'dr-test', org: 'RXX', purposeOfUse: 'DIRECT_CARE' });
+  const adminHeaders = await auth.headers({ role: 'ADMIN', sub: 'admin-test' });
   const regions = new Map<string, RunningRegionProcess>();
 
   const startRegionProcess = async (region: RunningRegionProcess, port: number) => {
@@ -73,6 +82,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       REGION_NAME: region.name,
       PORT: String(port),
       DATABASE_URL: region.databaseUrl,
+      GATEWAY_SHARED_SECRET: auth.regionSecret(region.code),
+      JWKS_FILE: auth.jwksFile,
       ARCHIVE_BASE_URL: `https://pacs.${region.code.toLowerCase()}.example.nhs.uk/dicomweb`,
     });
     region.process = proc;
@@ -88,7 +99,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     await startRegionProcess(region, 0);
     regions.set(spec.code, region);
     if (spec.studies.length > 0) {
-      const res = await postGraphQL(region.ingestUrl, UPSERT, { studies: spec.studies });
+      const res = await postGraphQL(region.ingestUrl, UPSERT, { studies: spec.studies }, await auth.headers({ role: 'ARCHIVE', region: spec.code }));
       if (res.errors || res.data.upsertStudies.rejected.length > 0) throw new Error(`seeding ${spec.code} failed: ${JSON.stringify(res)}`);
     }
     return region;
@@ -99,11 +110,13 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
   databases.push(nationalDb);
   const gatewayEnv = {
     DATABASE_URL: withDatabase(adminUrl(), nationalDb),
-    REGISTRATION_TOKEN: registrationToken,
+    JWKS_FILE: auth.jwksFile,
+    REGION_SIGNING_KEY: auth.signingKey,
     REGION_TIMEOUT_MS: String(options.regionTimeoutMs ?? 2000),
     BREAKER_FAILURES: String(options.breakerFailures ?? 3),
     BREAKER_OPEN_MS: String(options.breakerOpenMs ?? 10_000),
     REGISTRY_REFRESH_MS: '1000',
+    ...(options.gatewayEnv ?? {}),
   };
   let gateway = await spawnService('gateway/index.ts', { ...gatewayEnv, PORT: '0' });
   let gatewayUrl = gateway.info.url!;
@@ -113,18 +126,20 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     get gatewayUrl() {
       return gatewayUrl;
     },
+    nationalDatabaseUrl: withDatabase(adminUrl(), nationalDb),
     get baseUrl() {
       return gatewayUrl.replace(/\/graphql$/, '');
     },
-    registrationToken,
+    auth,
+    adminHeaders,
     regions,
-    query: (query, variables = {}, headers = {}) => postGraphQL(gatewayUrl, query, variables, headers),
+    query: (query, variables = {}, headers = clinicianHeaders) => postGraphQL(gatewayUrl, query, variables, headers),
     register: (code, name, url, timeoutMs) =>
       postGraphQL(
         gatewayUrl,
         `mutation($input: RegisterRegionInput!) { registerRegion(input: $input) { code name timeoutMs circuit } }`,
         { input: { code, name, url, ...(timeoutMs ? { timeoutMs } : {}) } },
-        { authorization: `Bearer ${registrationToken}` },
+        adminHeaders,
       ),
     addRegion,
     stopRegion: async (code) => {

@@ -1,6 +1,9 @@
 import { regionSubgraphSchema } from '../../lib/contract';
-import { mergeRegionAnswers, type RegionAnswer, historyRegions } from '../../gateway/fanout/mergeRegionAnswers';
+import { mergeRegionAnswers, type MergeInput, type RegionAnswer, historyRegions } from '../../gateway/fanout/mergeRegionAnswers';
 import { prepareFanOutOperation } from '../../gateway/fanout/prepareFanOutOperation';
+
+/** The merge with the default suppression threshold. */
+const merge = (input: Omit<MergeInput, 'suppressionThreshold'> & { suppressionThreshold?: number }) => mergeRegionAnswers({ suppressionThreshold: 5, ...input });
 
 const LDS = { code: 'LDS', name: 'West Yorkshire' };
 const LON = { code: 'LON', name: 'London' };
@@ -73,7 +76,7 @@ describe('prepareFanOutOperation', () => {
 describe('mergeRegionAnswers', () => {
   it('returns studies from every region newest first, without the hidden fields', () => {
     const p = prepared(HISTORY_QUERY);
-    const result = mergeRegionAnswers({
+    const result = merge({
       root: p.root,
       variables: {},
       answers: [
@@ -97,7 +100,7 @@ describe('mergeRegionAnswers', () => {
 
   it('applies first to the combined list', () => {
     const p = prepared(HISTORY_QUERY);
-    const result = mergeRegionAnswers({
+    const result = merge({
       root: p.root,
       variables: { first: 2 },
       answers: [answer(LDS, [study('1.1', '2024-01-01', LDS), study('1.2', '2023-01-01', LDS)]), answer(LON, [study('2.1', '2023-06-01', LON), study('2.2', '2022-01-01', LON)])],
@@ -108,7 +111,7 @@ describe('mergeRegionAnswers', () => {
 
   it('shows a study held by two regions once, with both locations', () => {
     const p = prepared(HISTORY_QUERY);
-    const result = mergeRegionAnswers({
+    const result = merge({
       root: p.root,
       variables: {},
       answers: [answer(LDS, [study('9.9', '2024-01-01', LDS)]), answer(LON, [study('9.9', '2024-01-01', LON), study('2.1', '2020-01-01', LON)])],
@@ -122,7 +125,7 @@ describe('mergeRegionAnswers', () => {
   it('marks the history incomplete and lists a failed region with its status, honouring aliases', () => {
     const p = prepared(`query { patient(nhsNumber: "x") { imagingHistory { done: complete from: sources { where: region { code name } status ms: latencyMs studyCount } studies { studyInstanceUid } } } }`);
     const lds = { region: LDS, latencyMs: 10, errors: [], data: { patient: { imagingHistory: { done: true, from: [{ where: { code: 'LDS', name: LDS.name }, status: 'OK', ms: 3, studyCount: 0 }], studies: [] } } } };
-    const result = mergeRegionAnswers({ root: p.root, variables: {}, answers: [lds], failures: [{ region: LON, status: 'TIMEOUT', latencyMs: 2000 }] });
+    const result = merge({ root: p.root, variables: {}, answers: [lds], failures: [{ region: LON, status: 'TIMEOUT', latencyMs: 2000 }] });
     expect((result.data as any).patient.imagingHistory).toEqual({
       done: false,
       from: [
@@ -136,7 +139,7 @@ describe('mergeRegionAnswers', () => {
   it('only counts a failure against histories that asked that region', () => {
     const p = prepared(`query { patient(nhsNumber: "x") { imagingHistory(filter: { regions: ["LDS"] }) { complete sources { status } } } }`);
     const lds = { region: LDS, latencyMs: 1, errors: [], data: { patient: { imagingHistory: { complete: true, sources: [{ status: 'OK' }] } } } };
-    const result = mergeRegionAnswers({
+    const result = merge({
       root: p.root,
       variables: {},
       answers: [lds],
@@ -149,7 +152,7 @@ describe('mergeRegionAnswers', () => {
   it('merges _entities answers position by position', () => {
     const p = prepared(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { nhsNumber imagingHistory { studies { studyInstanceUid } } } } }`);
     const entity = (nhs: string, uids: string[], date: string) => ({ nhsNumber: nhs, imagingHistory: { studies: uids.map((u) => ({ studyInstanceUid: u, _fo_uid: u, _fo_date: date, _fo_time: null })) } });
-    const result = mergeRegionAnswers({
+    const result = merge({
       root: p.root,
       variables: {},
       answers: [
@@ -171,7 +174,7 @@ describe('mergeRegionAnswers', () => {
     const lon = answer(LON, [study('2.1', '2020-01-01', LON), study('2.2', '2019-01-01', LON)], {
       errors: [{ message: 'series unavailable', path: ['patient', 'imagingHistory', 'studies', 1, 'studyDate'], extensions: { code: 'PARTIAL' } }],
     });
-    const result = mergeRegionAnswers({ root: p.root, variables: {}, answers: [answer(LDS, [study('1.1', '2024-01-01', LDS), study('1.2', '2019-06-01', LDS)]), lon], failures: [] });
+    const result = merge({ root: p.root, variables: {}, answers: [answer(LDS, [study('1.1', '2024-01-01', LDS), study('1.2', '2019-06-01', LDS)]), lon], failures: [] });
     // Merged order: 1.1, 2.1, 1.2, 2.2 -> LON's study #1 (2.2) is now #3.
     expect(result.errors).toEqual([{ message: 'series unavailable', path: ['patient', 'imagingHistory', 'studies', 3, 'studyDate'], extensions: { code: 'PARTIAL', region: 'LON' } }]);
   });
@@ -184,13 +187,47 @@ describe('mergeRegionAnswers', () => {
       data: { patient: null },
       errors: [{ message: 'NHS number check digit is wrong', path: ['patient'], extensions: { code: 'BAD_USER_INPUT' } }],
     });
-    const result = mergeRegionAnswers({ root: p.root, variables: {}, answers: [bad(LDS), bad(LON)], failures: [] });
+    const result = merge({ root: p.root, variables: {}, answers: [bad(LDS), bad(LON)], failures: [] });
     expect(result.data).toEqual({ patient: null });
     expect(result.errors).toEqual([{ message: 'NHS number check digit is wrong', path: ['patient'], extensions: { code: 'BAD_USER_INPUT', regions: ['LDS', 'LON'] } }]);
   });
 
+  describe('activity statistics', () => {
+    const ACTIVITY = `{ studyActivity(groupBy: [MODALITY]) { complete buckets { modality count: studyCount suppressed } } }`;
+    const bucket = (modality: string, n: number) => ({ modality, count: n, suppressed: false, _fo_key: `*|${modality}|*|*`, _fo_count: n });
+    const report = (region: typeof LDS, buckets: unknown[]): RegionAnswer => ({ region, latencyMs: 1, errors: [], data: { studyActivity: { complete: true, buckets } } });
+
+    it('sums the same bucket across regions before suppressing', () => {
+      const p = prepared(ACTIVITY);
+      expect(p.query).toMatch(/_fo_key: key\s*_fo_count: studyCount/);
+      const result = merge({ root: p.root, variables: {}, answers: [report(LDS, [bucket('CT', 3), bucket('MR', 2)]), report(LON, [bucket('CT', 2), bucket('US', 40)])], failures: [] });
+      expect((result.data as any).studyActivity.buckets).toEqual([
+        { modality: 'CT', count: 5, suppressed: false },
+        { modality: 'MR', count: null, suppressed: true },
+        { modality: 'US', count: 40, suppressed: false },
+      ]);
+    });
+
+    it.each([
+      [4, null, true],
+      [5, 5, false],
+      [6, 6, false],
+      [0, null, true],
+    ])('shows a count of %i as %p (threshold 5)', (n, shown, suppressed) => {
+      const p = prepared(ACTIVITY);
+      const result = merge({ root: p.root, variables: {}, answers: [report(LDS, [bucket('CT', n)])], failures: [] });
+      expect((result.data as any).studyActivity.buckets).toEqual([{ modality: 'CT', count: shown, suppressed }]);
+    });
+
+    it('honours a configured threshold and marks the report incomplete when a region failed', () => {
+      const p = prepared(ACTIVITY);
+      const result = merge({ root: p.root, variables: {}, suppressionThreshold: 10, answers: [report(LDS, [bucket('CT', 9)])], failures: [{ region: LON, status: 'TIMEOUT', latencyMs: 5 }] });
+      expect((result.data as any).studyActivity).toEqual({ complete: false, buckets: [{ modality: 'CT', count: null, suppressed: true }] });
+    });
+  });
+
   it('returns no data when no region answered', () => {
     const p = prepared(HISTORY_QUERY);
-    expect(mergeRegionAnswers({ root: p.root, variables: {}, answers: [], failures: [{ region: LDS, status: 'UNAVAILABLE', latencyMs: 1 }] })).toEqual({ data: null, errors: [] });
+    expect(merge({ root: p.root, variables: {}, answers: [], failures: [{ region: LDS, status: 'UNAVAILABLE', latencyMs: 1 }] })).toEqual({ data: null, errors: [] });
   });
 });

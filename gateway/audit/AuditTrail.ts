@@ -1,0 +1,102 @@
+import type { Pool } from 'pg';
+import type { User } from '../../lib/auth/Principal';
+import type { AuditRegion } from './AuditCollector';
+
+export type AuditOutcome = 'OK' | 'PARTIAL' | 'DENIED' | 'ERROR';
+
+export interface AuditRecord {
+  user: User;
+  nhsNumbers: string[];
+  studyUids: string[];
+  operationName: string | null;
+  regions: AuditRegion[];
+  outcome: AuditOutcome;
+  requestId: string;
+}
+
+export interface AuditQuery {
+  nhsNumber?: string | null;
+  userId?: string | null;
+  from?: string | null;
+  to?: string | null;
+  first: number;
+}
+
+interface Row {
+  id: string;
+  at: Date;
+  user_id: string;
+  role: string;
+  organisation: string | null;
+  purpose_of_use: string | null;
+  nhs_numbers: string[];
+  operation_name: string | null;
+  regions: AuditRegion[];
+  outcome: AuditOutcome;
+  request_id: string;
+}
+
+/** The append-only audit trail in the national database (schema/migrations/national/002). */
+export class AuditTrail {
+  constructor(private readonly pool: Pool) {}
+
+  /** Throws when the record cannot be written; the caller then withholds the data. */
+  async write(record: AuditRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO audit_event (user_id, role, organisation, purpose_of_use, nhs_numbers, study_uids, operation_name, regions, outcome, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        record.user.id,
+        record.user.role,
+        record.user.organisation,
+        record.user.purposeOfUse,
+        record.nhsNumbers,
+        record.studyUids,
+        record.operationName,
+        JSON.stringify(record.regions),
+        record.outcome,
+        record.requestId,
+      ],
+    );
+  }
+
+  async find(query: AuditQuery) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.nhsNumber) {
+      params.push([query.nhsNumber]);
+      where.push(`nhs_numbers @> $${params.length}::text[]`);
+    }
+    if (query.userId) {
+      params.push(query.userId);
+      where.push(`user_id = $${params.length}`);
+    }
+    if (query.from) {
+      params.push(query.from);
+      where.push(`at >= $${params.length}::timestamptz`);
+    }
+    if (query.to) {
+      params.push(query.to);
+      where.push(`at <= $${params.length}::timestamptz`);
+    }
+    params.push(query.first);
+    const { rows } = await this.pool.query<Row>(
+      `SELECT id, at, user_id, role, organisation, purpose_of_use, nhs_numbers, operation_name, regions, outcome, request_id
+       FROM audit_event ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at.toISOString(),
+      userId: r.user_id,
+      role: r.role,
+      organisation: r.organisation,
+      purposeOfUse: r.purpose_of_use,
+      nhsNumbers: r.nhs_numbers,
+      operationName: r.operation_name,
+      regions: r.regions,
+      outcome: r.outcome,
+      requestId: r.request_id,
+    }));
+  }
+}

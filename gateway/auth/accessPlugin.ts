@@ -1,0 +1,31 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { gatewayError, GatewayErrorCode } from '../errors';
+import type { GatewayContext } from '../GatewayContext';
+import type { AccessPolicy } from './AccessPolicy';
+
+/**
+ * Enforces the schema's @access rules once the operation is parsed and validated, before
+ * it is planned: a denied field fails the whole operation with FORBIDDEN naming the field,
+ * and no region is called. Marks operations that read identifiable data for the audit.
+ */
+export function accessPlugin(policy: AccessPolicy): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, schema, contextValue }) {
+          const { denials, identifiable } = policy.check(schema, document, contextValue.user);
+          if (identifiable) contextValue.audit.identifiable = true;
+          const first = denials[0];
+          if (first) {
+            contextValue.audit.denied = true;
+            throw gatewayError(GatewayErrorCode.FORBIDDEN, `Access to ${first.field} is denied: ${first.reason}`, {
+              field: first.field,
+              deniedFields: denials.map((d) => d.field),
+              http: { status: 403 },
+            });
+          }
+        },
+      };
+    },
+  };
+}

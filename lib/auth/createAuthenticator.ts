@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { isRole } from './Role';
+import type { Principal } from './Principal';
+
+/** Where the gateway finds its identity provider's public keys, and what tokens must say. */
+export interface AuthenticatorOptions {
+  /** A JWKS file (the demo writes one), or... */
+  jwksFile?: string | null;
+  /** ...the identity provider's JWKS URL (e.g. NHS CIS2's), fetched and cached by jose. */
+  jwksUrl?: string | null;
+  issuer: string;
+  audience: string;
+  /** Accepted clock skew in seconds. Default 30. */
+  clockToleranceSeconds?: number;
+}
+
+export type Authenticate = (req: IncomingMessage) => Promise<Principal>;
+
+const BEARER = /^Bearer\s+([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/;
+const PURPOSE = /^[A-Z_]{1,40}$/;
+
+/**
+ * Verifies Bearer JWTs with jose (maintained, dependency-free, standards-complete JOSE) against
+ * a JWKS: signature, `iss`, `aud`, `exp`/`nbf`, and an asymmetric algorithm only. Returns a
+ * principal value rather than throwing; the HTTP layer turns anything but a user into
+ * UNAUTHENTICATED before a query is parsed, so no region is ever called for it.
+ */
+export function createAuthenticator(options: AuthenticatorOptions): Authenticate {
+  let keys: JWTVerifyGetKey;
+  if (options.jwksFile) {
+    const jwks = JSON.parse(fs.readFileSync(options.jwksFile, 'utf8')) as JSONWebKeySet;
+    keys = createLocalJWKSet(jwks);
+  } else if (options.jwksUrl) {
+    keys = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  } else {
+    throw new Error('authentication needs JWKS_FILE or JWKS_URL');
+  }
+  return async (req) => {
+    const header = req.headers.authorization;
+    if (!header) return { kind: 'anonymous' };
+    const match = BEARER.exec(header.trim());
+    if (!match) return { kind: 'invalid', reason: 'Authorization header must be "Bearer <JWT>"' };
+    try {
+      const { payload } = await jwtVerify(match[1]!, keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: ['ES256', 'RS256', 'PS256', 'EdDSA'],
+        clockTolerance: options.clockToleranceSeconds ?? 30,
+        requiredClaims: ['sub', 'exp'],
+      });
+      const role = typeof payload.role === 'string' ? payload.role.toUpperCase() : payload.role;
+      if (!isRole(role)) return { kind: 'invalid', reason: 'token has no recognised role claim' };
+      const headerPurpose = req.headers['x-purpose-of-use'];
+      const purpose = typeof payload.purpose_of_use === 'string' ? payload.purpose_of_use : typeof headerPurpose === 'string' ? headerPurpose : null;
+      if (purpose !== null && !PURPOSE.test(purpose.trim().toUpperCase())) return { kind: 'invalid', reason: 'purpose of use is malformed' };
+      return {
+        kind: 'user',
+        user: {
+          id: payload.sub!,
+          role,
+          organisation: typeof payload.org === 'string' ? payload.org : null,
+          region: typeof payload.region === 'string' ? payload.region.toUpperCase() : null,
+          purposeOfUse: purpose === null ? null : purpose.trim().toUpperCase(),
+        },
+      };
+    } catch (err) {
+      return { kind: 'invalid', reason: describe(err) };
+    }
+  };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof errors.JWTExpired) return 'token has expired';
+  if (err instanceof errors.JWTClaimValidationFailed) return `token claim "${err.claim}" is not acceptable`;
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'token signature is not valid';
+  if (err instanceof errors.JWKSNoMatchingKey) return 'token was not signed by a trusted key';
+  if (err instanceof errors.JOSEAlgNotAllowed) return 'token algorithm is not allowed';
+  if (err instanceof errors.JWTInvalid || err instanceof errors.JWSInvalid) return 'token is malformed';
+  return 'token could not be verified';
+}
