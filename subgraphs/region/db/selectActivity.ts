@@ -23,6 +23,13 @@ export interface ActivityRow {
  * The date range uses study_date_idx and the modality filter the GIN index on modalities.
  */
 export async function selectActivity(pool: Pool, query: ActivityQuery): Promise<ActivityRow[]> {
+  const { sql, params } = activitySql(query);
+  const { rows } = await pool.query<ActivityRow>(sql, params);
+  return rows;
+}
+
+/** The activity query's SQL and parameters (exported so its plan can be checked). */
+export function activitySql(query: ActivityQuery): { sql: string; params: unknown[] } {
   const byModality = query.groupBy.has('MODALITY');
   const byMonth = query.groupBy.has('MONTH');
   const byOrg = query.groupBy.has('ORGANISATION');
@@ -51,6 +58,5 @@ export async function selectActivity(pool: Pool, query: ActivityQuery): Promise<
   const sql = `SELECT ${modality} AS modality, ${month} AS month, ${ods} AS ods_code, ${orgName} AS organisation_name, count(*)::int AS study_count
     FROM ${from} WHERE ${where.join(' AND ')}${modalityFilter}
     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
-  const { rows } = await pool.query<ActivityRow>(sql, params);
-  return rows;
+  return { sql, params };
 }

@@ -47,11 +47,10 @@ export const HISTORY_ORDER = 'study_date DESC NULLS LAST, study_time DESC NULLS 
  * All studies of the given patients, in one query, each patient's newest first. Served by
  * study_patient_history_idx (NHS number equality, date order).
  */
+export const HISTORIES_SQL = `${STUDY_SELECT} WHERE nhs_number = ANY($1::char(10)[]) ORDER BY nhs_number, ${HISTORY_ORDER}`;
+
 export async function selectHistories(pool: Pool, nhsNumbers: readonly string[]): Promise<StudyRow[]> {
-  const result = await pool.query<StudyRow>(
-    `${STUDY_SELECT} WHERE nhs_number = ANY($1::char(10)[]) ORDER BY nhs_number, ${HISTORY_ORDER}`,
-    [nhsNumbers],
-  );
+  const result = await pool.query<StudyRow>(HISTORIES_SQL, [nhsNumbers]);
   return result.rows;
 }
 
