@@ -133,6 +133,25 @@ describe('national gateway over three real regions', () => {
     }
   });
 
+  it('finishes a query in flight when its region is deregistered meanwhile', async () => {
+    const fly = await topology.addRegion({ code: 'FLY', name: 'In Flight', studies: [studyInput('61', mover, { studyDate: '2002-02-02' })] });
+    const proxy = await startDelayProxy(fly.url, 800);
+    try {
+      expect((await topology.register('FLY', 'In Flight', proxy.url)).errors).toBeUndefined();
+      const inFlight = topology.query(HISTORY, { nhs: mover });
+      await proxy.queryArrived; // the fan-out has reached the region
+      const dereg = await postGraphQL(topology.gatewayUrl, `mutation { deregisterRegion(code: "FLY") { deregistered } }`, {}, topology.adminHeaders);
+      expect(dereg.data.deregisterRegion.deregistered).toBe(true);
+      const res = await inFlight;
+      expect(res.errors).toBeUndefined();
+      expect(uids(res)).toContain('61');
+      expect(uids(await topology.query(HISTORY, { nhs: mover }))).not.toContain('61');
+    } finally {
+      await proxy.stop();
+      await topology.stopRegion('FLY');
+    }
+  });
+
   describe('registration', () => {
     let incompatible: { url: string; stop(): Promise<void> };
     beforeAll(async () => {

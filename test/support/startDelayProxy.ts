@@ -5,12 +5,20 @@ import type { AddressInfo } from 'node:net';
  * A real HTTP server in front of a region that holds every answer for `delayMs`: a slow
  * region, for testing time budgets, without any test hook in the region itself.
  */
-export async function startDelayProxy(targetUrl: string, delayMs: number): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startDelayProxy(
+  targetUrl: string,
+  delayMs: number,
+): Promise<{ url: string; /** Resolves once a query (not the registration check) has arrived. */ queryArrived: Promise<void>; stop(): Promise<void> }> {
   const target = new URL(targetUrl);
+  let arrived: () => void = () => undefined;
+  const queryArrived = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (!Buffer.concat(chunks).toString().includes('_service')) arrived();
       const upstream = http.request(
         { host: target.hostname, port: target.port, path: target.pathname, method: req.method, headers: { ...req.headers, host: target.host } },
         (answer) => {
@@ -34,6 +42,7 @@ export async function startDelayProxy(targetUrl: string, delayMs: number): Promi
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}${target.pathname}`,
+    queryArrived,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
