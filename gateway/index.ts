@@ -12,6 +12,7 @@ import { createPool } from '../lib/db/createPool';
 import { migrate } from '../lib/db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/startEmbeddedPostgres';
 import { createLogger } from '../lib/logger';
+import { announceAndAwaitShutdown } from '../lib/process/announceAndAwaitShutdown';
 import { defaultExamples } from './ide/defaultExamples';
 import { createGatewayServer } from './server';
 
@@ -60,19 +61,7 @@ async function main(): Promise<void> {
     breakerOpenMs: envNumber('BREAKER_OPEN_MS', 10_000, { min: 100, max: 3_600_000 }),
     ideExamples: defaultExamples(envString('IDE_EXAMPLE_NHS_NUMBER', '9990000018')),
   });
-  process.stdout.write(`${JSON.stringify({ event: 'listening', url: running.url, ide: `${running.baseUrl}/ide` })}\n`);
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    await running.stop().catch(() => undefined);
-    await pool.end().catch(() => undefined);
-    if (embedded) await embedded.stop().catch(() => undefined);
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  announceAndAwaitShutdown({ url: running.url, ide: `${running.baseUrl}/ide` }, logger, [running.stop, () => pool.end(), embedded ? () => embedded!.stop() : null]);
 }
 
 main().catch((err: unknown) => {

@@ -5,9 +5,10 @@ import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
+import { parse } from 'graphql';
 import type { Pool } from 'pg';
 import { regionSubgraphSchema } from '../lib/contract';
+import { createErrorMasker } from '../lib/http/createErrorMasker';
 import { createGraphQLHandler, sendJson, type Refusal } from '../lib/http/createGraphQLHandler';
 import type { Logger } from '../lib/logger';
 import { checkArgumentsPlugin } from './checkArgumentsPlugin';
@@ -71,20 +72,6 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** Errors raised by our own code or relayed from regions keep their message; anything unexpected is masked. */
-function maskError(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = error instanceof GraphQLError ? error.originalError : error;
-    const unexpected = original instanceof Error && !(original instanceof GraphQLError);
-    if (!unexpected) {
-      // serviceName is the gateway's internal subgraph name; clients get `region` instead.
-      const { stacktrace: _stack, serviceName: _service, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-    logger.error({ err: original.message, path: formatted.path }, 'internal error');
-    return { message: 'Internal error in the national gateway', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: GatewayErrorCode.INTERNAL_SERVER_ERROR } };
-  };
-}
 
 function metricsPlugin(metrics: GatewayMetrics, logger: Logger): ApolloServerPlugin<GatewayContext> {
   return {
@@ -179,7 +166,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
-    formatError: maskError(logger),
+    formatError: createErrorMasker(logger, 'Internal error in the national gateway'),
   });
   await apollo.start();
   const users = new WeakMap<http.IncomingMessage, User>();

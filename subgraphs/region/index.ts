@@ -12,6 +12,7 @@ import { migrate } from '../../lib/db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/startEmbeddedPostgres';
 import { envNumber, envOptional, envString } from '../../lib/config/readEnv';
 import { createLogger } from '../../lib/logger';
+import { announceAndAwaitShutdown } from '../../lib/process/announceAndAwaitShutdown';
 import { createRegionServer } from './server';
 
 async function main(): Promise<void> {
@@ -44,19 +45,11 @@ async function main(): Promise<void> {
     authenticate,
   });
   // The parent (npm start, tests) reads this line to learn the port when PORT=0.
-  process.stdout.write(`${JSON.stringify({ event: 'listening', region: code, url: running.url, ingestUrl: running.ingestUrl })}\n`);
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    await running.stop().catch(() => undefined);
-    await pool.end().catch(() => undefined);
-    if (embedded) await embedded.stop().catch(() => undefined);
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  announceAndAwaitShutdown({ region: code, url: running.url, ingestUrl: running.ingestUrl }, logger, [
+    running.stop,
+    () => pool.end(),
+    embedded ? () => embedded!.stop() : null,
+  ]);
 }
 
 main().catch((err: unknown) => {

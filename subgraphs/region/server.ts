@@ -6,16 +6,16 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
+import { parse } from 'graphql';
 import type { Pool } from 'pg';
 import { REGION_SDL, SCHEMA_DIR } from '../../lib/contract';
 import type { Authenticate } from '../../lib/auth/createAuthenticator';
+import { createErrorMasker } from '../../lib/http/createErrorMasker';
 import { createGraphQLHandler, sendJson } from '../../lib/http/createGraphQLHandler';
 import { SIGNATURE_HEADER, SignatureVerifier } from '../../lib/security/gatewaySignature';
 import type { Logger } from '../../lib/logger';
 import { createLoaders } from './createLoaders';
 import { createResolvers, type RegionContext, type RegionIdentity } from './createResolvers';
-import { RegionErrorCode } from './errors';
 import { IndexCache } from './IndexCache';
 import { createIngestResolvers } from './ingest/createIngestResolvers';
 
@@ -57,28 +57,6 @@ export interface RunningRegion {
   stop(): Promise<void>;
 }
 
-/**
- * Never leak SQL text, stack traces or internal URLs: errors we raised on purpose keep
- * their message and code, anything else becomes a generic internal error (and is logged).
- */
-function maskError(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = error instanceof GraphQLError ? error.originalError : error;
-    // graphql-js's own errors (syntax, validation, execution) and errors we raised on
-    // purpose carry no foreign originalError: their messages are safe to show.
-    const safe = original === undefined || original === null || original instanceof GraphQLError;
-    if (safe) {
-      const { stacktrace: _ignored, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-    logger.error({ err: original instanceof Error ? original.message : String(original), path: formatted.path }, 'internal error');
-    return {
-      message: 'Internal error in the regional index',
-      ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: { code: RegionErrorCode.INTERNAL_SERVER_ERROR },
-    };
-  };
-}
 
 /**
  * The service every region runs: the federated contract at /graphql, the region-local
@@ -93,14 +71,14 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
     schema: buildSubgraphSchema([{ typeDefs: parse(REGION_SDL), resolvers: createResolvers() as never }]),
     plugins,
     includeStacktraceInErrorResponses: false,
-    formatError: maskError(logger),
+    formatError: createErrorMasker(logger, 'Internal error in the regional index'),
   });
   const ingest = new ApolloServer({
     typeDefs: INGEST_SDL,
     resolvers: createIngestResolvers({ pool, cache, region, archiveBaseUrl: options.archiveBaseUrl ?? null }) as never,
     plugins,
     includeStacktraceInErrorResponses: false,
-    formatError: maskError(logger),
+    formatError: createErrorMasker(logger, 'Internal error in the regional index'),
   });
   await subgraph.start();
   await ingest.start();
