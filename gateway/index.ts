@@ -32,13 +32,12 @@ async function main(): Promise<void> {
   const applied = await migrate(migrator, 'national');
   await migrator.end();
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-  const pool = createPool(databaseUrl, logger, { max: envNumber('DB_POOL_SIZE', 10, { min: 1, max: 200 }) });
-  // Least privilege: every connection acts as imaging_gateway_app, which may append to the
-  // audit trail but never update or delete it. Queries queue behind this on each client.
+  // Least privilege: every connection acts as imaging_gateway_app (a startup option, so it
+  // holds before the first query), which may append to the audit trail but never update
+  // or delete it.
   const appRole = envString('DB_APP_ROLE', 'imaging_gateway_app');
-  pool.on('connect', (client) => {
-    client.query(`SET ROLE ${appRole.replace(/[^a-z0-9_]/g, '')}`).catch((err: Error) => logger.error({ err: err.message }, 'SET ROLE failed'));
-  });
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(appRole)) throw new Error(`DB_APP_ROLE "${appRole}" is not a role name`);
+  const pool = createPool(databaseUrl, logger, { max: envNumber('DB_POOL_SIZE', 10, { min: 1, max: 200 }), options: `-c role=${appRole}` });
   const running = await createGatewayServer({
     pool,
     logger,

@@ -1,0 +1,15 @@
+/**
+ * Prints the request-signing secret a region needs (its GATEWAY_SHARED_SECRET), derived from
+ * the gateway's REGION_SIGNING_KEY:
+ *   REGION_SIGNING_KEY=... npx tsx scripts/regionSecret.ts LDS
+ * Give each region only its own secret, over a secure channel.
+ */
+import { envString } from '../lib/config/readEnv';
+import { deriveRegionSecret } from '../lib/security/gatewaySignature';
+
+const code = process.argv[2]?.trim().toUpperCase();
+if (!code || !/^[A-Z0-9]{2,12}$/.test(code)) {
+  process.stderr.write('usage: REGION_SIGNING_KEY=... npx tsx scripts/regionSecret.ts REGION_CODE\n');
+  process.exit(2);
+}
+process.stdout.write(`${deriveRegionSecret(envString('REGION_SIGNING_KEY'), code)}\n`);

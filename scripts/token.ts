@@ -1,0 +1,46 @@
+/**
+ * Issues a demo token signed with the demo key pair that `npm start` created:
+ *   npm run token -- --role CLINICIAN --purpose DIRECT_CARE [--sub dr-jones] [--org RR8] [--hours 8]
+ *   npm run token -- --role ANALYST
+ *   npm run token -- --role ARCHIVE --region LDS
+ *   npm run token -- --role ADMIN
+ * Demo only: a real deployment gets tokens from its identity provider (e.g. NHS CIS2).
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureDemoKeys, issueDemoToken } from '../lib/auth/demoKeys';
+import { isRole, ROLES } from '../lib/auth/Role';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      role: { type: 'string' },
+      sub: { type: 'string' },
+      org: { type: 'string' },
+      region: { type: 'string' },
+      purpose: { type: 'string' },
+      hours: { type: 'string', default: '8' },
+      keys: { type: 'string', default: path.resolve(__dirname, '..', '.data', 'demo-keys') },
+    },
+  });
+  const role = values.role?.toUpperCase();
+  if (!isRole(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+  if (role === 'ARCHIVE' && !values.region) throw new Error('an ARCHIVE token needs --region CODE');
+  const hours = Number(values.hours);
+  if (!Number.isFinite(hours) || hours <= 0 || hours > 24) throw new Error('--hours must be between 0 and 24');
+  const keys = await ensureDemoKeys(values.keys!);
+  const token = await issueDemoToken(keys.privateJwk, {
+    role,
+    ...(values.sub ? { sub: values.sub } : {}),
+    ...(values.org ? { org: values.org.toUpperCase() } : {}),
+    ...(values.region ? { region: values.region.toUpperCase() } : {}),
+    ...(values.purpose ? { purposeOfUse: values.purpose.toUpperCase() } : {}),
+    ttlSeconds: Math.round(hours * 3600),
+  });
+  process.stdout.write(`${token}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`token: ${(err as Error).message}\n`);
+  process.exit(2);
+});

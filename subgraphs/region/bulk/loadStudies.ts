@@ -1,0 +1,247 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Pool, PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { mergeSeriesSql, mergeStudiesSql, SERIES_COLUMNS, seriesRow, STUDY_COLUMNS, studyRow } from '../db/studyWrites';
+import type { StudyRecord } from '../StudyRecord';
+import { copyTextRow } from './copyTextRow';
+
+export interface LoadStudiesOptions {
+  /** Studies per COPY-and-merge transaction (default 20,000). A crash keeps every committed chunk. */
+  chunkSize?: number;
+  /**
+   * Database connections loading in parallel (default 2, at most the pool's max), each
+   * taking the studies whose UID hashes to it. 1 keeps the load on one connection.
+   */
+  connections?: number;
+  /** Called every few thousand records and after each chunk commits. Throttle rendering in the callback. */
+  onProgress?: (progress: LoadCounts) => void;
+}
+
+/** What a load has done so far. */
+export interface LoadCounts {
+  /** Records taken from the source (in a file load's summary: every record, rejected ones included). */
+  read: number;
+  inserted: number;
+  /** Changed studies, including those whose only change was their series. */
+  updated: number;
+  /** Studies equal to what was stored: not written, updated_at kept. */
+  unchanged: number;
+  /** Records superseded by a later record with the same StudyInstanceUID in the same chunk. */
+  duplicates: number;
+}
+
+export interface LoadSummary extends LoadCounts {
+  /** Records refused before loading (always 0 from {@link loadStudies}; the file loader fills it). */
+  rejected: number;
+  seconds: number;
+  /** Records read (valid and rejected) per second of wall time. */
+  studiesPerSecond: number;
+}
+
+export const DEFAULT_CHUNK_SIZE = 20_000;
+export const DEFAULT_CONNECTIONS = 2;
+
+const STUDY_TABLE = 'bulk_study';
+const SERIES_TABLE = 'bulk_series';
+const studyNames = STUDY_COLUMNS.map(([c]) => c);
+const seriesNames = SERIES_COLUMNS.map(([c]) => c);
+// Rows per write into the COPY stream: big enough to be cheap, small enough for backpressure.
+const LINES_PER_WRITE = 2_000;
+// Yield to the event loop this often while reading, so the previous chunk's queries run
+// in PostgreSQL while this process builds the next chunk.
+const YIELD_EVERY = 2_000;
+
+/** A chunk ready to send: COPY text for both staging tables, built while the previous chunk is in the database. */
+interface PreparedChunk {
+  studyLines: string[];
+  seriesLines: string[];
+  unique: number;
+  duplicates: number;
+  /** Studies that carry a series list (possibly empty), whose stored series get replaced. */
+  withSeriesUids: string[];
+}
+
+function prepare(records: StudyRecord[]): PreparedChunk {
+  // ON CONFLICT cannot touch one row twice in a statement, so the last record per UID
+  // wins here, and likewise the last series per SeriesInstanceUID.
+  const byUid = new Map<string, StudyRecord>();
+  for (const r of records) {
+    byUid.delete(r.studyInstanceUid);
+    byUid.set(r.studyInstanceUid, r);
+  }
+  const studyLines: string[] = [];
+  const series = new Map<string, string>();
+  const withSeriesUids: string[] = [];
+  for (const r of byUid.values()) {
+    studyLines.push(copyTextRow([...studyRow(r), r.series !== undefined ? 't' : 'f']));
+    if (r.series === undefined) continue;
+    withSeriesUids.push(r.studyInstanceUid);
+    for (const s of r.series) series.set(s.seriesInstanceUid, copyTextRow(seriesRow(r.studyInstanceUid, s)));
+  }
+  return { studyLines, seriesLines: [...series.values()], unique: byUid.size, duplicates: records.length - byUid.size, withSeriesUids };
+}
+
+function* batches(lines: string[]): Generator<string> {
+  for (let i = 0; i < lines.length; i += LINES_PER_WRITE) yield lines.slice(i, i + LINES_PER_WRITE).join('');
+}
+
+async function copyInto(client: PoolClient, table: string, columns: string[], lines: string[]): Promise<void> {
+  if (lines.length === 0) return;
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  await pipeline(Readable.from(batches(lines)), stream);
+}
+
+async function createStaging(client: PoolClient): Promise<void> {
+  const studyCols = STUDY_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ');
+  const seriesCols = SERIES_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ');
+  // Temp tables are private to this session, and ON COMMIT DELETE ROWS empties them after
+  // every chunk, so concurrent loads never see each other's rows.
+  await client.query(`DROP TABLE IF EXISTS ${STUDY_TABLE}, ${SERIES_TABLE}`);
+  await client.query(`CREATE TEMP TABLE ${STUDY_TABLE} (${studyCols}, has_series boolean NOT NULL) ON COMMIT DELETE ROWS`);
+  await client.query(`CREATE TEMP TABLE ${SERIES_TABLE} (${seriesCols}) ON COMMIT DELETE ROWS`);
+}
+
+/** Writes one chunk in one transaction; the same semantics as writeStudies, by COPY. */
+async function writeChunk(client: PoolClient, chunk: PreparedChunk): Promise<LoadCounts> {
+  await client.query('BEGIN');
+  try {
+    await copyInto(client, STUDY_TABLE, [...studyNames, 'has_series'], chunk.studyLines);
+    await copyInto(client, SERIES_TABLE, seriesNames, chunk.seriesLines);
+    const written = await client.query<{ study_instance_uid: string; inserted: boolean }>(mergeStudiesSql(STUDY_TABLE));
+    const changed = new Set<string>();
+    const inserted = new Set<string>();
+    for (const row of written.rows) {
+      changed.add(row.study_instance_uid);
+      if (row.inserted) inserted.add(row.study_instance_uid);
+    }
+    let updated = changed.size - inserted.size;
+    const seriesChanged = new Set<string>();
+    // For studies that carry series, the stored set becomes exactly the given list. Only
+    // studies that existed before this chunk can hold series to drop (the foreign key
+    // guarantees it), so a first load skips the DELETE altogether.
+    const existing = chunk.withSeriesUids.filter((u) => !inserted.has(u));
+    if (existing.length > 0) {
+      // The planner knows nothing of a freshly filled temp table; without statistics it
+      // may choose a nested loop over it for the anti-join.
+      await client.query(`ANALYZE ${SERIES_TABLE}`);
+      const removed = await client.query<{ study_instance_uid: string }>(
+        `DELETE FROM series s WHERE s.study_instance_uid = ANY($1::text[])
+           AND NOT EXISTS (SELECT 1 FROM ${SERIES_TABLE} n WHERE n.series_instance_uid = s.series_instance_uid)
+         RETURNING s.study_instance_uid`,
+        [existing],
+      );
+      for (const row of removed.rows) seriesChanged.add(row.study_instance_uid);
+    }
+    if (chunk.seriesLines.length > 0 && existing.length > 0) {
+      const merged = await client.query<{ study_instance_uid: string }>(
+        `WITH merged AS (${mergeSeriesSql(SERIES_TABLE)}) SELECT DISTINCT study_instance_uid FROM merged`,
+      );
+      for (const row of merged.rows) seriesChanged.add(row.study_instance_uid);
+    } else if (chunk.seriesLines.length > 0) {
+      // Every study with series here was just inserted, so each series written belongs to
+      // a study already counted as changed: nothing to send back.
+      await client.query(`WITH merged AS (${mergeSeriesSql(SERIES_TABLE)}) SELECT count(*) FROM merged`);
+    }
+    const touchedOnlyBySeries = [...seriesChanged].filter((u) => !changed.has(u));
+    if (touchedOnlyBySeries.length > 0) {
+      await client.query('UPDATE study SET updated_at = now() WHERE study_instance_uid = ANY($1::text[])', [touchedOnlyBySeries]);
+      updated += touchedOnlyBySeries.length;
+    }
+    await client.query('COMMIT');
+    return { read: 0, inserted: inserted.size, updated, unchanged: chunk.unique - inserted.size - updated, duplicates: chunk.duplicates };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
+function laneOf(uid: string, lanes: number): number {
+  if (lanes === 1) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < uid.length; i++) h = Math.imul(h ^ uid.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % lanes;
+}
+
+interface Lane {
+  client: PoolClient;
+  batch: StudyRecord[];
+  pending: Promise<LoadCounts> | null;
+}
+
+/**
+ * Loads validated studies into the regional index in chunks: COPY into session-private
+ * staging tables, then the same idempotent merge as the ingest API (mergeStudiesSql /
+ * mergeSeriesSql), one transaction per chunk. Loading the same studies again changes
+ * nothing; a changed study is updated; a crash keeps the chunks already committed and a
+ * re-run completes the rest. Used by the file loader and to seed generated data.
+ *
+ * Studies are split over `connections` lanes by a hash of their UID, each lane with its
+ * own connection and its own chunks in order, so every version of one study goes through
+ * one lane and the last one read wins, while the lanes keep several database cores busy.
+ */
+export async function loadStudies(
+  pool: Pool,
+  source: Iterable<StudyRecord> | AsyncIterable<StudyRecord>,
+  options: LoadStudiesOptions = {},
+): Promise<LoadSummary> {
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new RangeError('chunkSize must be a positive integer');
+  const requested = options.connections ?? DEFAULT_CONNECTIONS;
+  if (!Number.isInteger(requested) || requested < 1) throw new RangeError('connections must be a positive integer');
+  // Asking a pool for more clients than it may open would wait for ever.
+  const connections = Math.max(1, Math.min(requested, pool.options.max ?? requested));
+  const started = performance.now();
+  const totals: LoadCounts = { read: 0, inserted: 0, updated: 0, unchanged: 0, duplicates: 0 };
+  const report = () => options.onProgress?.({ ...totals });
+  const lanes: Lane[] = [];
+  let broken = false;
+
+  const settle = async (lane: Lane) => {
+    if (!lane.pending) return;
+    const done = await lane.pending;
+    lane.pending = null;
+    totals.inserted += done.inserted;
+    totals.updated += done.updated;
+    totals.unchanged += done.unchanged;
+    totals.duplicates += done.duplicates;
+    report();
+  };
+  const send = async (lane: Lane) => {
+    const prepared = prepare(lane.batch);
+    lane.batch = [];
+    await settle(lane);
+    lane.pending = writeChunk(lane.client, prepared);
+    // Awaited by the next settle(); this only stops a failure from counting as unhandled meanwhile.
+    lane.pending.catch(() => undefined);
+  };
+  try {
+    for (let i = 0; i < connections; i++) {
+      const client = await pool.connect();
+      lanes.push({ client, batch: [], pending: null });
+      await createStaging(client);
+    }
+    for await (const record of source) {
+      const lane = lanes[laneOf(record.studyInstanceUid, connections)]!;
+      lane.batch.push(record);
+      totals.read++;
+      if (lane.batch.length >= chunkSize) await send(lane);
+      if (totals.read % YIELD_EVERY === 0) {
+        report();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    for (const lane of lanes) if (lane.batch.length > 0) await send(lane);
+    for (const lane of lanes) await settle(lane);
+    for (const lane of lanes) await lane.client.query(`DROP TABLE IF EXISTS ${STUDY_TABLE}, ${SERIES_TABLE}`);
+  } catch (err) {
+    broken = true;
+    // Let in-flight chunks finish or fail before their clients go back to the pool.
+    await Promise.all(lanes.map((lane) => lane.pending?.catch(() => undefined)));
+    throw err;
+  } finally {
+    for (const lane of lanes) lane.client.release(broken);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { ...totals, rejected: 0, seconds, studiesPerSecond: seconds > 0 ? totals.read / seconds : 0 };
+}

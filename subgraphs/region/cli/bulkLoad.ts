@@ -1,0 +1,97 @@
+import { createPool } from '../../../lib/db/createPool';
+import { migrate } from '../../../lib/db/migrate';
+import { createLogger } from '../../../lib/logger';
+import { createProgressReporter } from '../bulk/createProgressReporter';
+import { loadDicomJsonFile } from '../bulk/loadDicomJsonFile';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS } from '../bulk/loadStudies';
+import { integerArg, parseCliArgs, stringArg, urlArg } from './parseCliArgs';
+
+const USAGE = `Loads a DICOM JSON file (a QIDO-RS JSON array, or NDJSON) into the regional index at DATABASE_URL.
+
+Usage: DATABASE_URL=postgres://... tsx subgraphs/region/cli/bulkLoad.ts --file studies.ndjson [options]
+
+  --file FILE              the file to load (required)
+  --format auto|json|ndjson  default auto: "[" first means a JSON array, else NDJSON
+  --rejects FILE           refused records with reasons, NDJSON (default FILE.rejects.ndjson; written only if any)
+  --viewer-base-url URL    viewer launch URL; each study's viewer link is URL?StudyInstanceUID=...
+  --chunk-size N           studies per transaction (default ${DEFAULT_CHUNK_SIZE})
+  --connections N          parallel database connections (default ${DEFAULT_CONNECTIONS})
+  -h, --help               this text
+
+Exit status: 0 when the load completed, even if some records were refused (see the
+summary and the rejects file); 1 when it could not complete; 2 for bad arguments.
+Re-running is safe: unchanged studies are left alone, changed ones updated.`;
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseCliArgs(argv, {
+    file: { type: 'string' },
+    format: { type: 'string' },
+    rejects: { type: 'string' },
+    'viewer-base-url': { type: 'string' },
+    'chunk-size': { type: 'string' },
+    connections: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (args.ok && args.values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const fail = (message: string) => {
+    process.stderr.write(`${message}\n\n${USAGE}\n`);
+    return 2;
+  };
+  if (!args.ok) return fail(args.message);
+  const file = stringArg(args.values, 'file');
+  if (!file) return fail('--file is required');
+  const format = stringArg(args.values, 'format') ?? 'auto';
+  if (format !== 'auto' && format !== 'json' && format !== 'ndjson') return fail(`--format must be auto, json or ndjson, got "${format}"`);
+  const viewer = urlArg(args.values, 'viewer-base-url');
+  if (!viewer.ok) return fail(viewer.message);
+  const chunkSize = integerArg(args.values, 'chunk-size');
+  if (!chunkSize.ok) return fail(chunkSize.message);
+  const connections = integerArg(args.values, 'connections');
+  if (!connections.ok) return fail(connections.message);
+  if (chunkSize.value === 0 || connections.value === 0) return fail('--chunk-size and --connections must be at least 1');
+  const url = process.env.DATABASE_URL;
+  if (!url) return fail('DATABASE_URL is not set: point it at the region\'s PostgreSQL database');
+
+  const logger = createLogger('bulk-load');
+  const lanes = connections.value ?? DEFAULT_CONNECTIONS;
+  const pool = createPool(url, logger, { max: lanes + 1 });
+  try {
+    await migrate(pool, 'region');
+    let progress: ReturnType<typeof createProgressReporter> | null = null;
+    const result = await loadDicomJsonFile(pool, {
+      file,
+      format,
+      ...(stringArg(args.values, 'rejects') !== undefined ? { rejectsPath: stringArg(args.values, 'rejects')! } : {}),
+      ...(viewer.value !== undefined ? { viewerBaseUrl: viewer.value } : {}),
+      ...(chunkSize.value !== undefined ? { chunkSize: chunkSize.value } : {}),
+      connections: lanes,
+      onProgress: (figures) => {
+        progress ??= createProgressReporter({ label: 'bulk load', total: figures.total ?? 0, unit: 'bytes' });
+        progress.update(figures);
+      },
+    });
+    (progress as ReturnType<typeof createProgressReporter> | null)?.stop();
+    if (!result.ok) {
+      process.stderr.write(`${result.reason}\n`);
+      return 1;
+    }
+    process.stdout.write(`${JSON.stringify(result.summary)}\n`);
+    if (result.rejectsPath) process.stderr.write(`${result.summary.rejected} records refused; reasons in ${result.rejectsPath}\n`);
+    return 0;
+  } finally {
+    await pool.end();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`bulk load failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
