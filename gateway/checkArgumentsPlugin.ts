@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { valueFromASTUntyped, visit, type DocumentNode } from 'graphql';
+import { getVariableValues, valueFromASTUntyped, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { parseNhsNumber } from '../lib/domain/parseNhsNumber';
 import { gatewayError, GatewayErrorCode } from './errors';
 import type { GatewayContext } from './GatewayContext';
@@ -19,7 +19,8 @@ export function findNamedSubjects(document: DocumentNode, variables: Record<stri
     Field(node) {
       for (const arg of node.arguments ?? []) {
         const value = valueFromASTUntyped(arg.value, variables);
-        if (node.name.value === 'patient' && arg.name.value === 'nhsNumber') {
+        // patient(nhsNumber:), auditEvents(nhsNumber:): every patient an operation names.
+        if (arg.name.value === 'nhsNumber' && value !== null && value !== undefined) {
           const parsed = parseNhsNumber(value);
           if (parsed.ok) nhsNumbers.add(parsed.value);
           else problem ??= parsed.reason;
@@ -31,6 +32,13 @@ export function findNamedSubjects(document: DocumentNode, variables: Record<stri
   return { nhsNumbers: [...nhsNumbers], studyUids: [...studyUids], problem };
 }
 
+/** Variables as execution will see them, defaults included (so a default cannot hide a subject). */
+function coercedVariables(schema: GraphQLSchema, operation: OperationDefinitionNode | undefined, raw: Record<string, unknown>): Record<string, unknown> {
+  if (!operation) return raw;
+  const result = getVariableValues(schema, operation.variableDefinitions ?? [], raw);
+  return result.coerced ?? raw;
+}
+
 /**
  * Checks NHS numbers once, at the gateway, before a query is planned: a malformed number
  * never costs a call to any region and gets one clear BAD_USER_INPUT error. Regions check
@@ -40,8 +48,8 @@ export function checkArgumentsPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request, contextValue }) {
-          const subjects = findNamedSubjects(document, (request.variables ?? {}) as Record<string, unknown>);
+        async didResolveOperation({ document, request, contextValue, schema, operation }) {
+          const subjects = findNamedSubjects(document, coercedVariables(schema, operation, request.variables ?? {}));
           for (const n of subjects.nhsNumbers) contextValue.audit.nhsNumbers.add(n);
           for (const u of subjects.studyUids) contextValue.audit.studyUids.add(u);
           if (subjects.problem) throw gatewayError(GatewayErrorCode.BAD_USER_INPUT, subjects.problem, { argument: 'nhsNumber', http: { status: 400 } });

@@ -136,7 +136,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     regionHeaders: (region, body) => ({ [SIGNATURE_HEADER]: signRequest(secretFor(region.code), body) }),
   });
   const trail = new AuditTrail(pool);
-  const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, logger) as never }]));
+  const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, logger, options.regionTimeoutMs ?? 2000) as never }]));
   const supergraphSdl = composeSupergraph();
   const policy = AccessPolicy.fromSupergraph(supergraphSdl);
   const armor = new ApolloArmor({
@@ -199,7 +199,8 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     context: async (req) => {
       const user = users.get(req);
       if (!user) throw new Error('request reached GraphQL without a verified user');
-      return { user, requestId: String(req.headers['x-request-id'] ?? randomUUID()).slice(0, 100), audit: new AuditCollector() };
+      // Always ours: the audit trail's request id must not be chosen by the caller.
+      return { user, requestId: randomUUID(), audit: new AuditCollector() };
     },
   });
   const handleIde = createIdeHandler({
@@ -211,7 +212,14 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
     const route = async (): Promise<void> => {
-      if (pathname === '/graphql') return handleGraphQL(req, res);
+      if (pathname === '/graphql') {
+        // POST only: a GET would put NHS numbers into URLs, and so into proxy and access logs.
+        if (req.method !== 'POST') {
+          res.setHeader('allow', 'POST');
+          return sendJson(res, 405, { errors: [{ message: 'use POST for GraphQL requests', extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
+        }
+        return handleGraphQL(req, res);
+      }
       if (handleIde(req, res)) return;
       switch (pathname) {
         case '/':

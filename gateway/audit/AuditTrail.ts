@@ -30,6 +30,7 @@ interface Row {
   organisation: string | null;
   purpose_of_use: string | null;
   nhs_numbers: string[];
+  study_uids: string[];
   operation_name: string | null;
   regions: AuditRegion[];
   outcome: AuditOutcome;
@@ -81,7 +82,7 @@ export class AuditTrail {
     }
     params.push(query.first);
     const { rows } = await this.pool.query<Row>(
-      `SELECT id, at, user_id, role, organisation, purpose_of_use, nhs_numbers, operation_name, regions, outcome, request_id
+      `SELECT id, at, user_id, role, organisation, purpose_of_use, nhs_numbers, study_uids, operation_name, regions, outcome, request_id
        FROM audit_event ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
@@ -93,6 +94,7 @@ export class AuditTrail {
       organisation: r.organisation,
       purposeOfUse: r.purpose_of_use,
       nhsNumbers: r.nhs_numbers,
+      studyUids: r.study_uids,
       operationName: r.operation_name,
       regions: r.regions,
       outcome: r.outcome,

@@ -18,6 +18,8 @@ export interface AccessRule {
   roles: ReadonlySet<Role>;
   /** When set, the caller must also have stated one of these purposes of use. */
   purposes: ReadonlySet<string> | null;
+  /** Reads are written to the audit trail (always so when purposes are required). */
+  audit: boolean;
 }
 
 /** A field the caller may not read, and why. */
@@ -53,11 +55,6 @@ export class AccessPolicy {
     return new AccessPolicy(fields, types);
   }
 
-  /** Identifiable = needs a purpose of use: reading it must be audited. */
-  isIdentifiable(typeName: string, fieldName: string, returnType: string): boolean {
-    return Boolean(this.fieldRules.get(`${typeName}.${fieldName}`)?.purposes ?? this.typeRules.get(returnType)?.purposes);
-  }
-
   /**
    * Every field in the operation the user may not read. Runs before planning, so a denied
    * field costs no region call.
@@ -82,7 +79,7 @@ export class AccessPolicy {
             return;
           }
           for (const rule of rules) {
-            if (rule.purposes) identifiable = true;
+            if (rule.audit) identifiable = true;
             const reason = refusal(rule, user);
             if (reason) {
               denials.push({ field: name, reason });
@@ -114,8 +111,6 @@ function ruleOf(directives: readonly DirectiveNode[] | undefined, where: string)
   const roles = arg('roles');
   const purposes = arg('purposes');
   if (!Array.isArray(roles) || roles.some((r) => !isRole(r))) throw new Error(`@access on ${where} names an unknown role: ${JSON.stringify(roles)}`);
-  return {
-    roles: new Set(roles as Role[]),
-    purposes: Array.isArray(purposes) && purposes.length > 0 ? new Set(purposes.map(String)) : null,
-  };
+  const required = Array.isArray(purposes) && purposes.length > 0 ? new Set(purposes.map(String)) : null;
+  return { roles: new Set(roles as Role[]), purposes: required, audit: required !== null || arg('audit') === true };
 }

@@ -7,7 +7,7 @@ import { formattedError, GatewayErrorCode } from '../errors';
 import type { GatewayMetrics } from '../observability/createGatewayMetrics';
 import type { RegionEndpoint, RegionRegistry } from '../registry/RegionRegistry';
 import type { GatewayContext } from '../GatewayContext';
-import { countStudies, historyRegions, mergeRegionAnswers, type RegionAnswer, type RegionFailure } from './mergeRegionAnswers';
+import { collectNhsNumbers, countStudies, historyRegions, mergeRegionAnswers, type RegionAnswer, type RegionFailure } from './mergeRegionAnswers';
 import { prepareFanOutOperation, type PreparedOperation } from './prepareFanOutOperation';
 
 /** Options for {@link FanOutDataSource}. */
@@ -30,6 +30,8 @@ export interface FanOutOptions {
 type Outcome = { kind: 'answer'; answer: RegionAnswer } | { kind: 'failure'; failure: RegionFailure; message: string };
 
 const PREPARED_CACHE_LIMIT = 2000;
+/** Region answers that blame the request, not the region. */
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_SUPPORTED']);
 
 /**
  * The gateway's data source for the regional subgraph. Federation resolves each field in
@@ -61,6 +63,9 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     const variables = (fetchRequest.variables ?? {}) as Record<string, unknown>;
     const registered = this.options.registry.list();
     const route = this.route(prepared, variables, registered);
+    if (route.kind === 'unknown' && route.unknown.length === 0) {
+      return { errors: [formattedError(GatewayErrorCode.BAD_USER_INPUT, 'filter.regions is empty: name at least one region, or leave it out to ask every region')] };
+    }
     if (route.kind === 'unknown') {
       return {
         errors: [
@@ -86,6 +91,7 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
       if (outcome.kind === 'answer') {
         answers.push(outcome.answer);
         audit?.recordRegion(outcome.answer.region.code, 'OK', countStudies(prepared.root, outcome.answer.data));
+        if (audit) collectNhsNumbers(prepared.root, outcome.answer.data, audit.nhsNumbers);
       } else {
         failures.push(outcome.failure);
         audit?.recordRegion(outcome.failure.region.code, outcome.failure.status, null);
@@ -131,6 +137,7 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     registered: readonly RegionEndpoint[],
   ): { kind: 'targets'; targets: readonly RegionEndpoint[] } | { kind: 'unknown'; unknown: string[] } {
     const named = prepared.histories.map((h) => historyRegions(h, variables));
+    if (named.some((n) => n !== null && n.length === 0)) return { kind: 'unknown', unknown: [] };
     const known = new Set(registered.map((r) => r.code));
     const unknown = [...new Set(named.flatMap((n) => n ?? []).filter((c) => !known.has(c)))];
     if (unknown.length > 0) return { kind: 'unknown', unknown };
@@ -150,8 +157,11 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     const budget = region.timeoutMs ?? this.defaultTimeoutMs;
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const fail = (status: 'UNAVAILABLE' | 'TIMEOUT', message: string, detail?: string): Outcome => {
-      region.breaker.onFailure();
+    const fail = (status: 'UNAVAILABLE' | 'TIMEOUT', message: string, detail?: string, countsAgainstRegion = true): Outcome => {
+      // A region refusing what we sent (validation) is not the region being down: it must
+      // not open the breaker, or one odd query could switch a region off for everyone.
+      if (countsAgainstRegion) region.breaker.onFailure();
+      else region.breaker.onSuccess();
       metrics.regionRequests.inc({ region: region.code, outcome: status.toLowerCase() });
       logger.warn({ region: region.code, status, detail, latencyMs: elapsed() }, 'region fetch failed');
       return { kind: 'failure', failure: { region: ref, status, latencyMs: elapsed() }, message };
@@ -185,7 +195,12 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     // the region could not serve its part, so its data is not trusted as complete.
     const internal = errors.filter((e) => e.extensions?.code !== GatewayErrorCode.BAD_USER_INPUT);
     if (status !== 200 && errors.length === 0) return fail('UNAVAILABLE', `Region ${label} is unavailable: it answered HTTP ${status}`);
-    if (internal.length > 0) return fail('UNAVAILABLE', `Region ${label} is unavailable: it reported an internal error`, internal[0]?.message);
+    if (internal.length > 0) {
+      const refusedRequest = internal.every((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code)));
+      return refusedRequest
+        ? fail('UNAVAILABLE', `Region ${label} could not answer this query: it rejected it as invalid for its schema`, internal[0]?.message, false)
+        : fail('UNAVAILABLE', `Region ${label} is unavailable: it reported an internal error`, internal[0]?.message);
+    }
     region.breaker.onSuccess();
     metrics.regionRequests.inc({ region: region.code, outcome: 'ok' });
     return { kind: 'answer', answer: { region: ref, latencyMs: elapsed(), data: parsed.data ?? null, errors } };

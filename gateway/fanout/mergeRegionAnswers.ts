@@ -262,11 +262,37 @@ export function countStudies(shape: SelectionShape, data: unknown): number {
   return n;
 }
 
+/** NHS numbers of the studies in one region's answer (the hidden field on every Study), for the audit trail. */
+export function collectNhsNumbers(shape: SelectionShape, data: unknown, into: Set<string>): void {
+  if (Array.isArray(data)) {
+    for (const item of data) collectNhsNumbers(shape, item, into);
+    return;
+  }
+  if (!isObj(data)) return;
+  for (const field of shape.fields.values()) {
+    const value = data[field.key];
+    if (value === undefined || value === null || !field.children) continue;
+    if (field.typeName === 'Study') {
+      for (const study of Array.isArray(value) ? value : [value]) {
+        const nhs = isObj(study) ? study[HIDDEN.nhs] : undefined;
+        if (typeof nhs === 'string') into.add(nhs);
+      }
+    } else {
+      collectNhsNumbers(field.children, value, into);
+    }
+  }
+}
+
 /** Sums buckets with the same key and withholds every count below the threshold. */
 function suppressActivity(root: SelectionShape, data: unknown, threshold: number): void {
   forEachHistory(root, data, (field, report) => {
     if (field.typeName !== 'ActivityReport') return;
     for (const child of field.children!.fields.values()) {
+      // Never a per-region total next to suppressed buckets: it would give them away.
+      if (child.name === 'sources' && Array.isArray(report[child.key])) {
+        const countKeys = [...(child.children?.fields.values() ?? [])].filter((f) => f.name === 'studyCount').map((f) => f.key);
+        for (const source of (report[child.key] as unknown[]).filter(isObj)) for (const k of countKeys) source[k] = null;
+      }
       if (child.name !== 'buckets' || !Array.isArray(report[child.key])) continue;
       const countKeys = [...(child.children?.fields.values() ?? [])].filter((f) => f.name === 'studyCount').map((f) => f.key);
       const suppressedKeys = [...(child.children?.fields.values() ?? [])].filter((f) => f.name === 'suppressed').map((f) => f.key);

@@ -17,7 +17,7 @@ import {
 } from 'graphql';
 
 /** Aliases the gateway adds to every `studies` selection so it can order and de-duplicate across regions. */
-export const HIDDEN = { uid: '_fo_uid', date: '_fo_date', time: '_fo_time', key: '_fo_key', count: '_fo_count' } as const;
+export const HIDDEN = { uid: '_fo_uid', date: '_fo_date', time: '_fo_time', key: '_fo_key', count: '_fo_count', nhs: '_fo_nhs' } as const;
 
 /** Types whose objects summarise what several regions answered (complete, sources). */
 export const SCOPED_TYPES: ReadonlySet<string> = new Set(['ImagingHistory', 'ActivityReport']);
@@ -40,6 +40,9 @@ export interface FieldShape {
 export interface SelectionShape {
   fields: Map<string, FieldShape>;
 }
+
+/** A client used an alias the gateway reserves for merging. */
+class ReservedAliasError extends Error {}
 
 export type PreparedOperation =
   | {
@@ -78,16 +81,35 @@ export function prepareFanOutOperation(queryText: string, schema: GraphQLSchema)
     return { kind: 'refused', reason: 'only queries are fanned out to regions; writes go to one region through its ingest API' };
   }
   const typeInfo = new TypeInfo(schema);
-  const rewritten = visit(
+  let rewritten: DocumentNode;
+  try {
+    rewritten = rewrite(document, typeInfo);
+  } catch (err) {
+    if (err instanceof ReservedAliasError) return { kind: 'refused', reason: `aliases starting with ${HIDDEN_PREFIX} are reserved by the gateway (${err.message})` };
+    throw err;
+  }
+  return shapeDocument(rewritten, schema);
+}
+
+function rewrite(document: DocumentNode, typeInfo: TypeInfo): DocumentNode {
+  return visit(
     document,
     visitWithTypeInfo(typeInfo, {
       Field: {
+        enter(node) {
+          if (node.alias?.value.startsWith(HIDDEN_PREFIX)) throw new ReservedAliasError(node.alias.value);
+          return undefined;
+        },
         leave(node) {
           if (!node.selectionSet) return undefined;
           const parent = typeInfo.getParentType()?.name;
+          const returns = typeInfo.getType();
           let hidden: FieldNode[];
           if (parent === 'ImagingHistory' && node.name.value === 'studies') {
-            hidden = [hiddenField(HIDDEN.uid, 'studyInstanceUid'), hiddenField(HIDDEN.date, 'studyDate'), hiddenField(HIDDEN.time, 'studyTime')];
+            hidden = [hiddenField(HIDDEN.uid, 'studyInstanceUid'), hiddenField(HIDDEN.date, 'studyDate'), hiddenField(HIDDEN.time, 'studyTime'), hiddenField(HIDDEN.nhs, 'nhsNumber')];
+          } else if (returns && getNamedType(returns).name === 'Study') {
+            // Any other study (a lookup by UID): the audit trail records whose it was.
+            hidden = [hiddenField(HIDDEN.nhs, 'nhsNumber')];
           } else if (parent === 'ActivityReport' && node.name.value === 'buckets') {
             hidden = [hiddenField(HIDDEN.key, 'key'), hiddenField(HIDDEN.count, 'studyCount')];
           } else {
@@ -98,6 +120,9 @@ export function prepareFanOutOperation(queryText: string, schema: GraphQLSchema)
       },
     }),
   );
+}
+
+function shapeDocument(rewritten: DocumentNode, schema: GraphQLSchema): PreparedOperation {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of rewritten.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const rewrittenOperation = rewritten.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);

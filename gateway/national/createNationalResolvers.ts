@@ -63,11 +63,11 @@ function maskUnexpected(map: GraphQLResolverMap<GatewayContext>, logger: Logger)
   return out as GraphQLResolverMap<GatewayContext>;
 }
 
-export function createNationalResolvers(registry: RegionRegistry, trail: AuditTrail, logger: Logger): GraphQLResolverMap<GatewayContext> {
-  return maskUnexpected(resolvers(registry, trail), logger);
+export function createNationalResolvers(registry: RegionRegistry, trail: AuditTrail, logger: Logger, maxArchiveTimeoutMs: number): GraphQLResolverMap<GatewayContext> {
+  return maskUnexpected(resolvers(registry, trail, maxArchiveTimeoutMs), logger);
 }
 
-function resolvers(registry: RegionRegistry, trail: AuditTrail): GraphQLResolverMap<GatewayContext> {
+function resolvers(registry: RegionRegistry, trail: AuditTrail, maxArchiveTimeoutMs: number): GraphQLResolverMap<GatewayContext> {
   return {
     Query: {
       regions: () => registry.list().map(toGraphQL),
@@ -86,6 +86,10 @@ function resolvers(registry: RegionRegistry, trail: AuditTrail): GraphQLResolver
     Mutation: {
       registerRegion: async (_: unknown, args: { input: { code: string; name: string; url: string; timeoutMs?: number | null } }, context: GatewayContext) => {
         requireOwnRegion(context.user, args.input.code);
+        // A longer budget makes every national query wait longer for that region: administrators only.
+        if (context.user.role !== 'ADMIN' && args.input.timeoutMs != null && args.input.timeoutMs > maxArchiveTimeoutMs) {
+          throw gatewayError(GatewayErrorCode.FORBIDDEN, `an archive may set timeoutMs up to ${maxArchiveTimeoutMs}; ask an administrator for more`, { field: 'Mutation.registerRegion' });
+        }
         const outcome = await registry.register(args.input);
         switch (outcome.kind) {
           case 'registered':

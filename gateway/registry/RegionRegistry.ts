@@ -57,6 +57,9 @@ export class RegionRegistry {
   private snapshot: readonly RegionEndpoint[] = [];
   private readonly breakers = new Map<string, CircuitBreaker>();
   private timer: NodeJS.Timeout | null = null;
+  /** Reloads are numbered so that a slow older read never replaces a newer snapshot. */
+  private reloads = 0;
+  private applied = 0;
 
   constructor(private readonly options: RegionRegistryOptions) {}
 
@@ -86,8 +89,14 @@ export class RegionRegistry {
   }
 
   async reload(): Promise<void> {
+    const ticket = ++this.reloads;
     const { rows } = await this.options.pool.query<Row>('SELECT code, name, url, timeout_ms, registered_at FROM region_registration ORDER BY code');
+    if (ticket < this.applied) return;
+    this.applied = ticket;
     this.snapshot = Object.freeze(rows.map((r) => this.endpoint(r)));
+    // Forget breakers of regions removed (here or through another replica).
+    const live = new Set(rows.map((r) => r.code));
+    for (const code of this.breakers.keys()) if (!live.has(code)) this.breakers.delete(code);
   }
 
   async register(input: RegistrationInput): Promise<RegistrationOutcome> {
@@ -140,6 +149,8 @@ export function validateRegistration(input: RegistrationInput): string[] {
   try {
     const u = new URL(input.url.trim());
     if (u.protocol !== 'http:' && u.protocol !== 'https:') reasons.push('url must be http or https');
+    // Patient data crosses this link: plain http only to this machine (demo, tests).
+    if (u.protocol === 'http:' && !isLoopback(u.hostname)) reasons.push('url must be https unless it is on this machine (127.0.0.1, localhost)');
     if (u.username || u.password) reasons.push('url must not carry credentials');
   } catch {
     reasons.push(`url "${input.url.slice(0, 100)}" is not a URL`);
@@ -148,4 +159,8 @@ export function validateRegistration(input: RegistrationInput): string[] {
     reasons.push('timeoutMs must be a whole number from 50 to 60000');
   }
   return reasons;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }

@@ -35,7 +35,8 @@ export interface StudyRecord {
   instanceAvailability: InstanceAvailability | null;
   odsCode: string | null;
   organisationName: string | null;
-  status: StudyStatus;
+  /** Null: keep the stored status (AVAILABLE for a new study), so a routine re-feed never un-marks an entered-in-error study. */
+  status: StudyStatus | null;
   wadoRsUrl: string | null;
   viewerUrl: string | null;
   series?: SeriesRecord[];

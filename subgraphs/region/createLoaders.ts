@@ -25,7 +25,8 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
 async function cachedBatch<T>(
   keys: readonly string[],
   fromCache: (key: string) => T[] | undefined,
-  toCache: (key: string, rows: T[]) => void,
+  toCache: (key: string, rows: T[], readEpoch: number) => void,
+  epoch: () => number,
   query: (missing: string[]) => Promise<T[]>,
   keyOf: (row: T) => string,
 ): Promise<T[][]> {
@@ -37,10 +38,11 @@ async function cachedBatch<T>(
     else missing.push(key);
   }
   if (missing.length > 0) {
+    const readEpoch = epoch();
     const grouped = groupBy(await query(missing), keyOf);
     for (const key of missing) {
       const rows = grouped.get(key) ?? [];
-      toCache(key, rows);
+      toCache(key, rows, readEpoch);
       found.set(key, rows);
     }
   }
@@ -53,7 +55,8 @@ export function createLoaders(pool: Pool, cache: IndexCache): Loaders {
       cachedBatch(
         nhsNumbers,
         (k) => cache.getHistory(k),
-        (k, rows) => cache.setHistory(k, rows),
+        (k, rows, e) => cache.setHistory(k, rows, e),
+        () => cache.epoch(),
         (missing) => selectHistories(pool, missing),
         (row) => row.nhs_number,
       ),
@@ -66,7 +69,8 @@ export function createLoaders(pool: Pool, cache: IndexCache): Loaders {
       cachedBatch(
         uids,
         (k) => cache.getSeries(k),
-        (k, rows) => cache.setSeries(k, rows),
+        (k, rows, e) => cache.setSeries(k, rows, e),
+        () => cache.epoch(),
         (missing) => selectSeries(pool, missing),
         (row) => row.study_instance_uid,
       ),

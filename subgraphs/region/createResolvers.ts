@@ -98,8 +98,8 @@ export function createResolvers(): GraphQLResolverMap<RegionContext> {
           studyCount: r.study_count,
           suppressed: false,
         }));
-        const studyCount = buckets.reduce((n, b) => n + b.studyCount, 0);
-        return { buckets, complete: true, sources: [{ region: ctx.region, status: 'OK', latencyMs: Date.now() - ctx.startedAt, studyCount }] };
+        // No total in sources: a total over one small bucket would undo its suppression.
+        return { buckets, complete: true, sources: [{ region: ctx.region, status: 'OK', latencyMs: Date.now() - ctx.startedAt, studyCount: null }] };
       },
       study: async (_: unknown, args: { studyInstanceUid: string }, ctx: RegionContext) => {
         const row = await ctx.loaders.study.load(requireUid(args.studyInstanceUid));

@@ -95,6 +95,8 @@ describe('national gateway over three real regions', () => {
     const res = await topology.query(HISTORY, { nhs: mover, filter: { regions: ['MAN'] } });
     expect(uids(res)).toEqual(['31']);
     expect(res.data.patient.imagingHistory.sources.map((s: any) => s.region.code)).toEqual(['MAN']);
+    const none = await topology.query(HISTORY, { nhs: mover, filter: { regions: [] } });
+    expect(none.errors?.[0]).toMatchObject({ message: expect.stringMatching(/filter.regions is empty/), extensions: { code: 'BAD_USER_INPUT' } });
     const unknown = await topology.query(HISTORY, { nhs: mover, filter: { regions: ['XYZ'] } });
     expect(unknown.errors?.[0]).toMatchObject({ message: expect.stringMatching(/unknown region\(s\) XYZ; registered regions: LDS, LON, MAN/), extensions: { code: 'BAD_USER_INPUT' } });
   });

@@ -125,6 +125,26 @@ describe('information governance at the national gateway', () => {
       ]);
     });
 
+    it('gives no per-region total that would reveal a suppressed count', async () => {
+      const res = await topology.query(
+        `{ studyActivity(filter: { from: "2023-01-01", to: "2023-12-31", modalities: ["MR"] }, groupBy: [REGION]) { buckets { studyCount suppressed } sources { region { code } studyCount } } }`,
+        {},
+        await as({ role: 'ANALYST' }),
+      );
+      expect(res.data.studyActivity.buckets).toEqual([{ studyCount: null, suppressed: true }]);
+      expect(res.data.studyActivity.sources.map((s: any) => s.studyCount)).toEqual([null, null]);
+    });
+
+    it("refuses the gateway's reserved aliases without blaming (or switching off) any region", async () => {
+      const analyst = await as({ role: 'ANALYST' });
+      for (let i = 0; i < 4; i++) {
+        const res = await topology.query(`{ studyActivity(groupBy: [MODALITY]) { buckets { _fo_key: modality } } }`, {}, analyst);
+        expect(res.errors?.[0]?.message).toMatch(/aliases starting with _fo_ are reserved/);
+      }
+      const regions = await topology.query('{ regions { code circuit } }', {}, topology.adminHeaders);
+      expect(regions.data.regions.map((r: any) => r.circuit)).toEqual(['CLOSED', 'CLOSED']);
+    });
+
     it('suppresses per region when grouped by region', async () => {
       const res = await topology.query(ACTIVITY, { by: ['REGION', 'MODALITY'] }, await as({ role: 'ANALYST' }));
       expect(res.data.studyActivity.buckets.map((b: any) => [b.region.code, b.modality, b.studyCount])).toEqual([
@@ -163,6 +183,22 @@ describe('information governance at the national gateway', () => {
       await topology.query(HISTORY, { nhs: patient }, await as({ role: 'CLINICIAN', sub: 'dr-no-purpose' }));
       const trail = await topology.query(AUDIT, { user: 'dr-no-purpose' }, topology.adminHeaders);
       expect(trail.data.auditEvents).toEqual([expect.objectContaining({ outcome: 'DENIED', regions: [], nhsNumbers: [patient] })]);
+    });
+
+    it('records a study looked up by UID under its patient, even through a default variable', async () => {
+      const clinician = await as({ role: 'CLINICIAN', sub: 'dr-study', purposeOfUse: 'DIRECT_CARE' });
+      const uid = '1.2.826.0.1.3680043.10.999.61';
+      const res = await topology.query(`query Lookup($u: String = "${uid}") { study(studyInstanceUid: $u) { accessionNumber } }`, {}, clinician);
+      expect(res.data.study).not.toBeNull();
+      const trail = await topology.query(`{ auditEvents(userId: "dr-study") { nhsNumbers studyUids outcome } }`, {}, topology.adminHeaders);
+      expect(trail.data.auditEvents).toEqual([{ nhsNumbers: [patient], studyUids: [uid], outcome: 'OK' }]);
+    });
+
+    it("records administrators' reads of the audit trail too", async () => {
+      const admin = await as({ role: 'ADMIN', sub: 'auditor-1' });
+      await topology.query(AUDIT, { nhs: patient }, admin);
+      const trail = await topology.query(AUDIT, { user: 'auditor-1' }, topology.adminHeaders);
+      expect(trail.data.auditEvents[0]).toMatchObject({ userId: 'auditor-1', role: 'ADMIN', nhsNumbers: [patient], outcome: 'OK' });
     });
 
     it('finds events by NHS number', async () => {
@@ -221,6 +257,12 @@ describe('information governance at the national gateway', () => {
       const res = await topology.query(`query($nhs: String!) { patient(nhsNumber: $nhs) { imagingHistry { complete } } }`, { nhs: patient });
       expect(res.errors?.[0]?.message).toMatch(/Cannot query field "imagingHistry"/);
       expect(res.errors?.[0]?.message).not.toMatch(/Did you mean/);
+    });
+
+    it('refuses GET, which would put NHS numbers into URLs and logs', async () => {
+      const url = `${topology.gatewayUrl}?query=${encodeURIComponent(`{ patient(nhsNumber: "${patient}") { nhsNumber } }`)}`;
+      const res = await fetch(url, { headers: await as({ role: 'CLINICIAN', purposeOfUse: 'DIRECT_CARE' }) });
+      expect(res.status).toBe(405);
     });
 
     it('refuses an oversized request body', async () => {

@@ -58,7 +58,7 @@ describe('parseDicomJsonStudy', () => {
       instanceAvailability: 'ONLINE',
       odsCode: 'RA1',
       organisationName: 'Ashcombe General Hospital NHS Trust',
-      status: 'AVAILABLE',
+      status: null,
       wadoRsUrl: `https://pacs.example.nhs.uk/dicomweb/studies/${UID}`,
       viewerUrl: null,
     });
@@ -143,7 +143,7 @@ describe('parseDicomJsonStudy', () => {
   it('marks a study entered in error from StudyStatusID, and only from that', () => {
     expect(record(parseDicomJsonStudy({ ...qidoStudy(), '0032000A': { vr: 'CS', Value: ['ENTERED_IN_ERROR'] } })).status).toBe('ENTERED_IN_ERROR');
     expect(record(parseDicomJsonStudy({ ...qidoStudy(), '0032000A': { vr: 'CS', Value: ['COMPLETED'] } })).status).toBe('AVAILABLE');
-    expect(record(parseDicomJsonStudy({ ...qidoStudy(), '00080056': { vr: 'CS', Value: ['UNAVAILABLE'] } })).status).toBe('AVAILABLE');
+    expect(record(parseDicomJsonStudy({ ...qidoStudy(), '00080056': { vr: 'CS', Value: ['UNAVAILABLE'] } })).status).toBeNull();
   });
 
   it('reads series from Referenced Series Sequence; an empty sequence means no series, an absent one leaves them alone', () => {

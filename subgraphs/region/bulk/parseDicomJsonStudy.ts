@@ -218,7 +218,8 @@ export function parseDicomJsonStudy(obj: unknown, options: ParseDicomJsonOptions
     numberOfStudyRelatedInstances: a.integer(TAG.NumberOfStudyRelatedInstances),
     instanceAvailability: a.string(TAG.InstanceAvailability),
     performingOrganisation,
-    status: statusId !== null && statusId.trim().toUpperCase() === ENTERED_IN_ERROR_STATUS_ID ? 'ENTERED_IN_ERROR' : 'AVAILABLE',
+    // Absent: keep what the index holds (a re-feed must not un-mark an entered-in-error study).
+    status: statusId === null ? null : statusId.trim().toUpperCase() === ENTERED_IN_ERROR_STATUS_ID ? 'ENTERED_IN_ERROR' : 'AVAILABLE',
     wadoRsUrl: a.string(TAG.RetrieveURL),
     viewerUrl,
     series,

@@ -62,10 +62,14 @@ const seriesNames = SERIES_COLUMNS.map(([c]) => c);
  */
 export function mergeStudiesSql(source: string): string {
   const cols = studyNames.join(', ');
+  // A record without a status keeps the stored one (the subquery runs only then).
+  const values = studyNames
+    .map((c) => (c === 'status' ? `COALESCE(src.status, (SELECT cur.status FROM study cur WHERE cur.study_instance_uid = src.study_instance_uid), 'AVAILABLE')` : `src.${c}`))
+    .join(', ');
   const set = studyNames.filter((c) => c !== 'study_instance_uid').map((c) => `${c} = EXCLUDED.${c}`).join(', ');
   const mine = studyNames.map((c) => `study.${c}`).join(', ');
   const theirs = studyNames.map((c) => `EXCLUDED.${c}`).join(', ');
-  return `INSERT INTO study (${cols}) SELECT ${cols} FROM ${source}
+  return `INSERT INTO study (${cols}) SELECT ${values} FROM (SELECT * FROM ${source}) AS src
 ON CONFLICT (study_instance_uid) DO UPDATE SET ${set}, updated_at = now()
 WHERE (${mine}) IS DISTINCT FROM (${theirs})
 RETURNING study_instance_uid, (xmax = 0) AS inserted`;

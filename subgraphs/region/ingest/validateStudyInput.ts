@@ -96,7 +96,7 @@ export function validateStudyInput(input: StudyInput): Validated {
     if ((INSTANCE_AVAILABILITY as readonly string[]).includes(a)) availability = a as InstanceAvailability;
     else reasons.push(`instanceAvailability must be one of ${INSTANCE_AVAILABILITY.join(', ')}`);
   }
-  let status: StudyStatus = 'AVAILABLE';
+  let status: StudyStatus | null = null;
   if (input.status != null) {
     if (input.status === 'AVAILABLE' || input.status === 'ENTERED_IN_ERROR') status = input.status;
     else reasons.push('status must be AVAILABLE or ENTERED_IN_ERROR');

@@ -69,6 +69,6 @@ export function toDicomJson(record: StudyRecord): DicomJsonObject {
   put(o, TAG.StudyInstanceUID, 'UI', record.studyInstanceUid);
   put(o, TAG.NumberOfStudyRelatedSeries, 'IS', record.numberOfStudyRelatedSeries);
   put(o, TAG.NumberOfStudyRelatedInstances, 'IS', record.numberOfStudyRelatedInstances);
-  if (record.status === 'ENTERED_IN_ERROR') put(o, TAG.StudyStatusID, 'CS', ENTERED_IN_ERROR_STATUS_ID);
+  if (record.status !== null) put(o, TAG.StudyStatusID, 'CS', record.status === 'ENTERED_IN_ERROR' ? ENTERED_IN_ERROR_STATUS_ID : 'AVAILABLE');
   return o;
 }
