@@ -155,6 +155,11 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    // Our entry point owns shutdown (lib/process); Apollo's own handler would race it.
+    stopOnTerminationSignals: false,
+    // Apollo turns introspection off when NODE_ENV=production; the IDE needs it, and only
+    // authenticated callers ever reach this server.
+    introspection: true,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),

@@ -43,7 +43,8 @@ function say(line: string): void {
 function startProcess(label: string, entry: string, env: Record<string, string>): Promise<Record<string, string>> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
+    // production: graphql-js skips its development checks (about 9% of a region's CPU).
+    env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);

@@ -1,0 +1,176 @@
+/**
+ * `npm run bench [-- flags]`: the national gateway against a single region, a centralised
+ * baseline, stock @apollo/gateway and Hive Gateway, plus scaling figures. A benchmark, not
+ * a test: jest never runs it. See bench/README.md for flags and method.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/startEmbeddedPostgres';
+import { listMultiRegionNhsNumbers } from '../subgraphs/region/synthetic/listMultiRegionNhsNumbers';
+import { prepareBenchAuth } from './benchAuth';
+import { centralDataset, measureIngest, prepareDatasets, regionDataset, type DatasetSpec } from './benchData';
+import { killAllBenchProcessesNow, processRecords, ROOT, stopAllBenchProcesses } from './benchProcess';
+import { benchRegions } from './benchRegions';
+import type { BenchContext } from './BenchContext';
+import type { BenchResults } from './BenchResults';
+import { evaluateTargets } from './evaluateTargets';
+import { parseBenchFlags, USAGE } from './parseBenchFlags';
+import { setPostmasterPidFile } from './stackCpu';
+import { startPeakSampler, type PeakSampler } from './startPeakSampler';
+import { summariseCpuProfile, type CpuProfile } from './summariseCpuProfile';
+import { renderCpuChart, renderLatencyChart, renderMarkdown, renderProfileSummary, renderThroughputChart } from './renderReport';
+import { runCentralisedPhase } from './runCentralisedPhase';
+import { runFederatedPhase } from './runFederatedPhase';
+import { runLookupPhase } from './runLookupPhase';
+import { drawNhsNumbers } from './workload';
+
+const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
+const TMP_DIR = path.join(RESULTS_DIR, 'tmp');
+
+let embedded: EmbeddedPostgres | null = null;
+let sampler: PeakSampler | null = null;
+let cleaning: Promise<void> | null = null;
+
+/** Stops every process the bench started, PostgreSQL last. Safe to call more than once. */
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    sampler?.stop();
+    await stopAllBenchProcesses();
+    if (embedded) await embedded.stop().catch(() => undefined);
+  })();
+  return cleaning;
+}
+
+let interrupted = false;
+
+function onSignal(signal: NodeJS.Signals): void {
+  interrupted = true;
+  process.stderr.write(`\nbench: ${signal}, stopping every process it started...\n`);
+  // Connections in use (a load, a query) fail as their servers stop: expected now, not a crash.
+  process.on('uncaughtException', () => undefined);
+  void cleanup().finally(() => process.exit(130));
+}
+
+function machine(): BenchResults['machine'] {
+  const cpus = os.cpus();
+  return { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', memoryGiB: os.totalmem() / 1024 ** 3, node: process.version, platform: os.platform(), release: os.release(), loadAverageAtStart: os.loadavg()[0] ?? 0 };
+}
+
+async function main(): Promise<void> {
+  const config = parseBenchFlags(process.argv.slice(2));
+  if (!config) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (config.reportOnly) {
+    const results = JSON.parse(fs.readFileSync(path.join(RESULTS_DIR, 'latest.json'), 'utf8')) as BenchResults;
+    // Profiles kept in results/tmp are summarised again (the summary's shape may have grown since).
+    for (const p of results.profiles) {
+      const file = path.join(ROOT, p.summary.file);
+      if (fs.existsSync(file)) p.summary = summariseCpuProfile(JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile, p.summary.file, ROOT, p.summary.window);
+    }
+    results.targets = evaluateTargets(results);
+    writeReport(results);
+    return;
+  }
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  process.on('exit', killAllBenchProcessesNow);
+  fs.mkdirSync(TMP_DIR, { recursive: true });
+  await prepareBenchAuth(path.join(ROOT, '.data', 'bench'));
+
+  const regions = benchRegions(config.regions);
+  const population = { seed: config.seed, regionCodes: regions.map((r) => r.code) };
+  const results: BenchResults = {
+    startedAt: new Date().toISOString(),
+    finishedAt: '',
+    config,
+    machine: machine(),
+    regionCodes: population.regionCodes,
+    datasets: [],
+    ingest: null,
+    latency: [],
+    cpuScaling: [],
+    cpuPerExtraRegionMs: null,
+    lookups: [],
+    sanity: [],
+    targets: [],
+    profiles: [],
+    processes: [],
+    skipped: [],
+  };
+  process.stderr.write(`bench: ${config.regions} regions x ${config.studies.toLocaleString('en-GB')} studies, ${config.durationSeconds} s per run${config.quick ? ' (quick)' : ''}\n`);
+
+  let adminUrl = process.env.DATABASE_URL ?? null;
+  if (!adminUrl) {
+    const dataDir = path.join(ROOT, '.data', 'bench');
+    process.stderr.write(`bench: starting embedded PostgreSQL (data in ${path.relative(ROOT, dataDir)})\n`);
+    embedded = await startEmbeddedPostgres({ dataDir });
+    adminUrl = embedded.url;
+    sampler = startPeakSampler(path.join(dataDir, 'data', 'postmaster.pid'));
+    setPostmasterPidFile(path.join(dataDir, 'data', 'postmaster.pid'));
+  }
+
+  const regionSpecs = regions.map((r) => regionDataset(population, r.code, config.studies));
+  const central = centralDataset(population, config.studies);
+  const lookupSpecs = config.lookupSizes.map((n) => regionDataset(population, regions[0]!.code, n));
+  const unique = new Map<string, DatasetSpec>();
+  for (const spec of [...regionSpecs, central, ...lookupSpecs]) unique.set(spec.database, spec);
+  const prepared = await prepareDatasets(adminUrl, [...unique.values()]);
+  const byDb = new Map(prepared.map((p) => [p.spec.database, p]));
+  results.datasets = prepared.map((p) => ({ database: p.spec.database, label: p.spec.label, studies: p.studies, reused: p.reused, load: p.load, recordedLoad: p.recordedLoad }));
+
+  process.stderr.write(`bench: bulk ingest of ${config.ingestStudies.toLocaleString('en-GB')} studies into an empty database\n`);
+  results.ingest = await measureIngest(adminUrl, population, regions[0]!.code, config.ingestStudies);
+
+  const perRegion = regions.map((r) => ({ code: r.code, studyCount: config.studies }));
+  const movers = listMultiRegionNhsNumbers({ ...population, studyCounts: config.studies, minRegions: 2, limit: 3 });
+  const ctx: BenchContext = {
+    config,
+    adminUrl,
+    population,
+    regions: regions.map((r, i) => ({ ...r, dataset: byDb.get(regionSpecs[i]!.database)! })),
+    central: byDb.get(central.database)!,
+    gatewayNhsNumbers: drawNhsNumbers(population, perRegion, 2000, 1000, config.seed),
+    tmpDir: TMP_DIR,
+    results,
+  };
+  results.sanity = [...movers.map((m) => m.nhsNumber), ...ctx.gatewayNhsNumbers.slice(0, 2)].map((nhsNumber) => ({ nhsNumber, studies: {} }));
+
+  await runFederatedPhase(ctx);
+  await runCentralisedPhase(ctx);
+  await runLookupPhase(ctx, config.lookupSizes.map((n) => byDb.get(regionDataset(population, regions[0]!.code, n).database)!));
+
+  await cleanup();
+  results.finishedAt = new Date().toISOString();
+  results.processes = [...processRecords(), ...(sampler?.records() ?? []), { label: 'bench (load generator, data loading)', role: 'bench', pid: process.pid, ...selfUsage() }];
+  results.targets = evaluateTargets(results);
+
+  writeReport(results);
+  const took = (Date.parse(results.finishedAt) - Date.parse(results.startedAt)) / 1000;
+  process.stderr.write(`bench: done in ${Math.floor(took / 60)} min ${Math.round(took % 60)} s; results in ${path.relative(ROOT, RESULTS_DIR)}/ (latest.json, latest.md, *.svg, profile-summary.md)\n`);
+}
+
+/** Writes every output file from the results and prints the Markdown report. */
+function writeReport(results: BenchResults): void {
+  const markdown = renderMarkdown(results);
+  fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(RESULTS_DIR, 'latest.md'), `${markdown}\n`);
+  fs.writeFileSync(path.join(RESULTS_DIR, 'latency.svg'), renderLatencyChart(results));
+  fs.writeFileSync(path.join(RESULTS_DIR, 'throughput.svg'), renderThroughputChart(results));
+  fs.writeFileSync(path.join(RESULTS_DIR, 'cpu-per-region.svg'), renderCpuChart(results));
+  fs.writeFileSync(path.join(RESULTS_DIR, 'profile-summary.md'), `${renderProfileSummary(results)}\n`);
+  process.stdout.write(`\n${markdown}\n`);
+}
+
+function selfUsage(): { peakRssMb: number; cpuSeconds: number } {
+  const usage = process.resourceUsage();
+  return { peakRssMb: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 };
+}
+
+main().catch(async (err: unknown) => {
+  // After Ctrl-C, whatever was running fails as its processes stop: not worth a stack trace.
+  if (!interrupted) process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  await cleanup();
+  process.exit(1);
+});
