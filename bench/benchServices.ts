@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
@@ -10,6 +9,7 @@ import { REGION_SDL } from '../lib/contract';
 import { ensureDatabase, withDatabase } from '../lib/db/createPool';
 import { benchHeaders } from './benchAuth';
 import { ROOT, startBenchProcess, type BenchProcess } from './benchProcess';
+import { freePort } from '../lib/net/freePort';
 
 /** A started service and the URL the workload goes to. */
 export interface BenchService {
@@ -134,18 +134,6 @@ export function ensureHiveGateway(): { ok: true; bin: string; version: string } 
   const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.['hive-gateway'];
   if (!bin) return { ok: false, reason: '@graphql-hive/gateway has no hive-gateway bin' };
   return { ok: true, bin: path.join(HIVE_PACKAGE, bin), version: pkg.version };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /**

