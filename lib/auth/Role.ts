@@ -6,6 +6,3 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
-/** Purposes of use a clinician may state; only DIRECT_CARE opens patient-identifiable data. */
-export const PURPOSES_OF_USE = ['DIRECT_CARE'] as const;
-export type PurposeOfUse = (typeof PURPOSES_OF_USE)[number];
