@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getVariableValues, valueFromASTUntyped, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { parseNhsNumber } from '../lib/domain/parseNhsNumber';
+import { parseFirst, parseStudyFilter, type StudyFilterInput } from '../lib/domain/parseStudyFilter';
 import { gatewayError, GatewayErrorCode } from './errors';
 import type { GatewayContext } from './GatewayContext';
 
@@ -9,14 +10,24 @@ export interface NamedSubjects {
   nhsNumbers: string[];
   studyUids: string[];
   problem: string | null;
+  /** The first malformed history filter or `first`: checked here because the locator may ask no region at all. */
+  historyProblem: { argument: string; reason: string } | null;
 }
 
 export function findNamedSubjects(document: DocumentNode, variables: Record<string, unknown>): NamedSubjects {
   const nhsNumbers = new Set<string>();
   const studyUids = new Set<string>();
   let problem: string | null = null;
+  let historyProblem: NamedSubjects['historyProblem'] = null;
   visit(document, {
     Field(node) {
+      if (node.name.value === 'imagingHistory' && historyProblem === null) {
+        for (const arg of node.arguments ?? []) {
+          const value = valueFromASTUntyped(arg.value, variables);
+          const parsed = arg.name.value === 'filter' ? parseStudyFilter(value as StudyFilterInput | null) : arg.name.value === 'first' ? parseFirst(value) : null;
+          if (parsed && !parsed.ok) historyProblem ??= { argument: arg.name.value, reason: parsed.reason };
+        }
+      }
       for (const arg of node.arguments ?? []) {
         const value = valueFromASTUntyped(arg.value, variables);
         // patient(nhsNumber:), auditEvents(nhsNumber:): every patient an operation names.
@@ -29,7 +40,7 @@ export function findNamedSubjects(document: DocumentNode, variables: Record<stri
       }
     },
   });
-  return { nhsNumbers: [...nhsNumbers], studyUids: [...studyUids], problem };
+  return { nhsNumbers: [...nhsNumbers], studyUids: [...studyUids], problem, historyProblem };
 }
 
 /** Variables as execution will see them, defaults included (so a default cannot hide a subject). */
@@ -53,6 +64,10 @@ export function checkArgumentsPlugin(): ApolloServerPlugin<GatewayContext> {
           for (const n of subjects.nhsNumbers) contextValue.audit.nhsNumbers.add(n);
           for (const u of subjects.studyUids) contextValue.audit.studyUids.add(u);
           if (subjects.problem) throw gatewayError(GatewayErrorCode.BAD_USER_INPUT, subjects.problem, { argument: 'nhsNumber', http: { status: 400 } });
+          if (subjects.historyProblem) {
+            const { argument, reason } = subjects.historyProblem;
+            throw gatewayError(GatewayErrorCode.BAD_USER_INPUT, reason, { argument, http: { status: 400 } });
+          }
         },
       };
     },

@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { envNumber, envOptional, envString } from '../lib/config/readEnv';
+import { DEFAULT_LEASE_MS, DEFAULT_POLL_MS } from '../lib/locator/membershipProtocol';
 import { authenticatorFromEnv } from '../lib/auth/authenticatorFromEnv';
 import { createPool } from '../lib/db/createPool';
 import { migrate } from '../lib/db/migrate';
@@ -58,6 +59,15 @@ async function main(): Promise<void> {
     registryRefreshMs: envNumber('REGISTRY_REFRESH_MS', 5000, { min: 0, max: 3_600_000 }),
     breakerFailureThreshold: envNumber('BREAKER_FAILURES', 3, { min: 1, max: 100 }),
     breakerOpenMs: envNumber('BREAKER_OPEN_MS', 10_000, { min: 100, max: 3_600_000 }),
+    locator:
+      envString('LOCATOR', 'on') === 'off'
+        ? false
+        : {
+            ...(envOptional('LOCATOR_KEY') ? { key: envOptional('LOCATOR_KEY')! } : {}),
+            leaseMs: envNumber('LOCATOR_LEASE_MS', DEFAULT_LEASE_MS, { min: 100, max: 600_000 }),
+            pollMs: envNumber('LOCATOR_POLL_MS', DEFAULT_POLL_MS, { min: 50, max: 600_000 }),
+            falsePositiveRate: envNumber('LOCATOR_FALSE_POSITIVE_RATE', 0.001, { min: 0.000001, max: 0.5 }),
+          },
     ideExamples: defaultExamples(envString('IDE_EXAMPLE_NHS_NUMBER', '9990000018')),
   });
   announceAndAwaitShutdown({ url: running.url, ide: `${running.baseUrl}/ide` }, logger, [running.stop, () => pool.end(), embedded ? () => embedded!.stop() : null]);

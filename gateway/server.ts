@@ -30,6 +30,11 @@ import { auditPlugin } from './audit/auditPlugin';
 import { AuditTrail } from './audit/AuditTrail';
 import { AccessPolicy } from './auth/AccessPolicy';
 import { accessPlugin } from './auth/accessPlugin';
+import { createPublishHandler } from './locator/createPublishHandler';
+import { LocatorKey } from './locator/LocatorKey';
+import { MembershipStore } from './locator/MembershipStore';
+import { PatientLocator } from './locator/PatientLocator';
+import { PUBLISH_PATH } from '../lib/locator/membershipProtocol';
 
 /** Options for {@link createGatewayServer}. */
 export interface GatewayServerOptions {
@@ -61,6 +66,13 @@ export interface GatewayServerOptions {
   /** Initial headers editor content in the IDE (a template such as {"Authorization": "Bearer "}). */
   ideDefaultHeaders?: string;
   maxBodyBytes?: number;
+  /**
+   * The patient locator: the national key its summaries are hashed with (never leaves the
+   * gateway side; default derived from regionSigningKey), its lease and poll interval
+   * (lib/locator/membershipProtocol.ts), and its filters' false-positive rate. `false`
+   * turns routing off: every patient fetch goes to every region.
+   */
+  locator?: false | { key?: string; leaseMs?: number; pollMs?: number; falsePositiveRate?: number };
 }
 
 export interface RunningGateway {
@@ -125,6 +137,31 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     breaker: { failureThreshold: options.breakerFailureThreshold ?? 3, openMs: options.breakerOpenMs ?? 10_000 },
   });
   await registry.start();
+  const locatorOptions = options.locator === false ? null : (options.locator ?? {});
+  const locatorKey = locatorOptions?.key ? new LocatorKey(locatorOptions.key) : LocatorKey.derivedFrom(options.regionSigningKey);
+  const membership = new MembershipStore(pool, locatorKey.id);
+  const locator = locatorOptions
+    ? new PatientLocator({
+        pool,
+        store: membership,
+        key: locatorKey,
+        logger,
+        sign: signFor,
+        regions: () => registry.list(),
+        ...(locatorOptions.leaseMs !== undefined ? { leaseMs: locatorOptions.leaseMs } : {}),
+        ...(locatorOptions.pollMs !== undefined ? { pollMs: locatorOptions.pollMs } : {}),
+        ...(locatorOptions.falsePositiveRate !== undefined ? { falsePositiveRate: locatorOptions.falsePositiveRate } : {}),
+      })
+    : null;
+  await locator?.start();
+  const handlePublish = createPublishHandler({
+    store: membership,
+    key: locatorKey,
+    logger,
+    secretFor: (code) => deriveRegionSecret(options.regionSigningKey, code),
+    isRegistered: (code) => registry.get(code) !== undefined,
+    onStored: (code) => locator?.refreshFromStore(code) ?? Promise.resolve(),
+  });
   const fanOut = new FanOutDataSource({
     registry,
     schema: regionSubgraphSchema(),
@@ -133,6 +170,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     defaultTimeoutMs: options.regionTimeoutMs ?? 2000,
     suppressionThreshold: options.suppressionThreshold ?? 5,
     regionHeaders: (region, body) => signFor(region.code, body),
+    ...(locator ? { locator } : {}),
   });
   const trail = new AuditTrail(pool);
   const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, logger, options.regionTimeoutMs ?? 2000) as never }]));
@@ -222,6 +260,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
       }
       return handleGraphQL(req, res);
     }
+    if (pathname === PUBLISH_PATH) return handlePublish(req, res);
     if (handleIde(req, res)) return;
     switch (pathname) {
       case '/':
@@ -236,7 +275,13 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
           return sendJson(res, 503, { status: 'national database unreachable' });
         }
         const regions = registry.list();
-        return sendJson(res, 200, { status: 'ready', regions: regions.length, skipped: regions.filter((r) => r.breaker.isOpen).map((r) => r.code) });
+        return sendJson(res, 200, {
+          status: 'ready',
+          regions: regions.length,
+          skipped: regions.filter((r) => r.breaker.isOpen).map((r) => r.code),
+          // Regions whose summary is not fresh are asked about every patient.
+          locator: locator ? { notifications: locator.notificationsHealthy, regions: locator.status().map(({ code, fresh, appliedSeq }) => ({ code, fresh, appliedSeq })) } : null,
+        });
       }
       case '/metrics': {
         for (const r of registry.list()) metrics.circuitOpen.set({ region: r.code }, r.breaker.isOpen ? 1 : 0);
@@ -258,6 +303,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     metrics,
     stop: async () => {
       registry.stop();
+      await locator?.stop();
       await server.close();
       await apollo.stop();
       await fanOut.close();

@@ -15,3 +15,17 @@ export function regionSubgraphSchema(): GraphQLSchema {
   regionSchema ??= buildSubgraphSchema([{ typeDefs: parse(REGION_SDL) }]);
   return regionSchema;
 }
+
+/** Version of schema/region.graphql; regions on it keep membership for the patient locator. */
+export const CONTRACT_VERSION = 2;
+/** The previous contract (schema/region.previous.graphql), still accepted so regions can upgrade one at a time. */
+export const PREVIOUS_CONTRACT_VERSION = 1;
+const PREVIOUS_REGION_SDL = fs.readFileSync(path.join(SCHEMA_DIR, 'region.previous.graphql'), 'utf8');
+
+let previousSchema: GraphQLSchema | null = null;
+
+/** The previous contract as a subgraph schema. */
+export function previousRegionSubgraphSchema(): GraphQLSchema {
+  previousSchema ??= buildSubgraphSchema([{ typeDefs: parse(PREVIOUS_REGION_SDL) }]);
+  return previousSchema;
+}

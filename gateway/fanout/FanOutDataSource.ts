@@ -9,6 +9,12 @@ import type { RegionEndpoint, RegionRegistry } from '../registry/RegionRegistry'
 import type { GatewayContext } from '../GatewayContext';
 import { collectNhsNumbers, countStudies, historyRegions, mergeRegionAnswers, type RegionAnswer, type RegionFailure } from './mergeRegionAnswers';
 import { prepareFanOutOperation, type PreparedOperation } from './prepareFanOutOperation';
+import type { PatientLocator } from '../locator/PatientLocator';
+import { patientNhsNumbers } from '../locator/patientNhsNumbers';
+import { answerWithoutRegions } from '../locator/answerWithoutRegions';
+import type { MembershipPosition } from '../../lib/locator/membershipProtocol';
+import { stampCompleteness, type AskedRegion } from './stampCompleteness';
+import { countRegionStudies, stampRegionIdentity } from './stampRegionIdentity';
 
 /** Options for {@link FanOutDataSource}. */
 export interface FanOutOptions {
@@ -25,9 +31,11 @@ export interface FanOutOptions {
   suppressionThreshold?: number;
   /** Extra headers for one region's copy of a fetch (request signing). */
   regionHeaders?: (region: RegionEndpoint, body: string) => Record<string, string>;
+  /** Routes patient fetches to the regions that may hold the patient; without it every region is asked. */
+  locator?: PatientLocator;
 }
 
-type Outcome = { kind: 'answer'; answer: RegionAnswer } | { kind: 'failure'; failure: RegionFailure; message: string };
+type Outcome = { kind: 'answer'; answer: RegionAnswer; membership: MembershipPosition | null } | { kind: 'failure'; failure: RegionFailure; message: string };
 
 const PREPARED_CACHE_LIMIT = 2000;
 /** Region answers that blame the request, not the region. */
@@ -79,21 +87,37 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     if (route.targets.length === 0) {
       return { errors: [formattedError(GatewayErrorCode.NO_REGIONS, 'No regions are registered with the national gateway')] };
     }
-    // Serialised once, sent to every region.
+    // The patient locator narrows a patient fetch to the regions that may hold the patient.
+    const nhsNumbers = this.options.locator ? patientNhsNumbers(prepared.root, variables) : null;
+    const routed = nhsNumbers && this.options.locator ? this.options.locator.route(route.targets, nhsNumbers) : { ask: [...route.targets], skipped: [], decisions: [] };
+    for (const decision of routed.decisions) this.options.metrics.locatorDecisions.inc({ decision });
+    const skipped = routed.skipped.map((r) => r.code);
+    if (routed.ask.length === 0) {
+      const data = answerWithoutRegions(prepared.root, variables);
+      stampCompleteness(prepared.root, data, variables, { asked: [], skipped });
+      return { data };
+    }
+    // Serialised once, sent to every region asked.
     const body = JSON.stringify({ query: prepared.query, variables, ...(fetchRequest.operationName ? { operationName: fetchRequest.operationName } : {}) });
-    const outcomes = await Promise.all(route.targets.map((region) => this.callRegion(region, body)));
+    const outcomes = await Promise.all(routed.ask.map((region) => this.callRegion(region, body)));
     // Health checks and schema loading carry no request context; incoming operations do.
     const audit = (options.context as Partial<GatewayContext> | undefined)?.audit;
     const answers: RegionAnswer[] = [];
     const failures: RegionFailure[] = [];
     const failureErrors: GraphQLFormattedError[] = [];
+    const asked: AskedRegion[] = [];
     for (const outcome of outcomes) {
       if (outcome.kind === 'answer') {
-        answers.push(outcome.answer);
-        audit?.recordRegion(outcome.answer.region.code, 'OK', countStudies(prepared.root, outcome.answer.data));
-        if (audit) collectNhsNumbers(prepared.root, outcome.answer.data, audit.nhsNumbers);
+        const { answer } = outcome;
+        if (outcome.membership) this.options.locator?.observe(answer.region.code, outcome.membership);
+        stampRegionIdentity(prepared.root, answer.data, answer.region);
+        asked.push({ region: answer.region, status: 'OK', latencyMs: answer.latencyMs, counts: countRegionStudies(prepared.root, answer.data) });
+        answers.push(answer);
+        audit?.recordRegion(answer.region.code, 'OK', countStudies(prepared.root, answer.data));
+        if (audit) collectNhsNumbers(prepared.root, answer.data, audit.nhsNumbers);
       } else {
         failures.push(outcome.failure);
+        asked.push({ region: outcome.failure.region, status: outcome.failure.status, latencyMs: outcome.failure.latencyMs, counts: null });
         audit?.recordRegion(outcome.failure.region.code, outcome.failure.status, null);
         failureErrors.push(
           formattedError(outcome.failure.status === 'TIMEOUT' ? GatewayErrorCode.REGION_TIMEOUT : GatewayErrorCode.REGION_UNAVAILABLE, outcome.message, {
@@ -113,6 +137,8 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
         return named ? new Set(named) : null;
       },
     });
+    // complete, sources and coverage say what the gateway did, whatever regions said.
+    stampCompleteness(prepared.root, merged.data, variables, { asked, skipped });
     const errors = [...merged.errors, ...failureErrors];
     return { data: merged.data, ...(errors.length > 0 ? { errors } : {}) };
   }
@@ -190,7 +216,7 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
       clearTimeout(timer);
     }
     metrics.regionDuration.observe({ region: region.code }, elapsed() / 1000);
-    let parsed: { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
+    let parsed: { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[]; extensions?: { membership?: MembershipPosition } };
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
@@ -209,6 +235,8 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     }
     region.breaker.onSuccess();
     metrics.regionRequests.inc({ region: region.code, outcome: 'ok' });
-    return { kind: 'answer', answer: { region: ref, latencyMs: elapsed(), data: parsed.data ?? null, errors } };
+    const position = parsed.extensions?.membership;
+    const membership = position && typeof position.epoch === 'string' && Number.isSafeInteger(position.seq) ? position : null;
+    return { kind: 'answer', answer: { region: ref, latencyMs: elapsed(), data: parsed.data ?? null, errors }, membership };
   }
 }

@@ -17,7 +17,10 @@ import {
 } from 'graphql';
 
 /** Aliases the gateway adds to every `studies` selection so it can order and de-duplicate across regions. */
-export const HIDDEN = { uid: '_fo_uid', date: '_fo_date', time: '_fo_time', key: '_fo_key', count: '_fo_count', nhs: '_fo_nhs' } as const;
+export const HIDDEN = { uid: '_fo_uid', date: '_fo_date', time: '_fo_time', key: '_fo_key', count: '_fo_count', nhs: '_fo_nhs', sources: '_fo_src' } as const;
+
+/** Fields the gateway computes itself and never asks a region for (regions on the previous contract lack them). */
+const GATEWAY_COMPUTED: ReadonlyMap<string, string> = new Map([['ImagingHistory', 'coverage']]);
 
 /** Types whose objects summarise what several regions answered (complete, sources). */
 export const SCOPED_TYPES: ReadonlySet<string> = new Set(['ImagingHistory', 'ActivityReport']);
@@ -88,7 +91,29 @@ export function prepareFanOutOperation(queryText: string, schema: GraphQLSchema)
     if (err instanceof ReservedAliasError) return { kind: 'refused', reason: `aliases starting with ${HIDDEN_PREFIX} are reserved by the gateway (${err.message})` };
     throw err;
   }
-  return shapeDocument(rewritten, schema);
+  const shaped = shapeDocument(rewritten, schema);
+  return shaped.kind === 'query' ? { ...shaped, query: print(withoutGatewayFields(rewritten, new TypeInfo(schema))) } : shaped;
+}
+
+/** The fetch as regions receive it: without the fields only the gateway can answer. */
+function withoutGatewayFields(document: DocumentNode, typeInfo: TypeInfo): DocumentNode {
+  return visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field: {
+        enter(node) {
+          const parent = typeInfo.getParentType()?.name;
+          return parent && GATEWAY_COMPUTED.get(parent) === node.name.value ? null : undefined;
+        },
+      },
+      SelectionSet: {
+        leave(node) {
+          // A selection left empty (only gateway fields were asked for) must still be valid.
+          return node.selections.length > 0 ? undefined : { ...node, selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } }] };
+        },
+      },
+    }),
+  );
 }
 
 function rewrite(document: DocumentNode, typeInfo: TypeInfo): DocumentNode {
@@ -105,7 +130,11 @@ function rewrite(document: DocumentNode, typeInfo: TypeInfo): DocumentNode {
           const parent = typeInfo.getParentType()?.name;
           const returns = typeInfo.getType();
           let hidden: FieldNode[];
-          if (parent === 'ImagingHistory' && node.name.value === 'studies') {
+          if (returns && getNamedType(returns).name === 'ImagingHistory') {
+            // Each region's own study count per history, for the sources the gateway writes.
+            const count = hiddenField(HIDDEN.count, 'studyCount');
+            hidden = [{ ...hiddenField(HIDDEN.sources, 'sources'), selectionSet: { kind: Kind.SELECTION_SET, selections: [count] } }];
+          } else if (parent === 'ImagingHistory' && node.name.value === 'studies') {
             hidden = [hiddenField(HIDDEN.uid, 'studyInstanceUid'), hiddenField(HIDDEN.date, 'studyDate'), hiddenField(HIDDEN.time, 'studyTime'), hiddenField(HIDDEN.nhs, 'nhsNumber')];
           } else if (returns && getNamedType(returns).name === 'Study') {
             // Any other study (a lookup by UID): the audit trail records whose it was.

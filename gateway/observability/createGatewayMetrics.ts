@@ -12,6 +12,7 @@ export interface GatewayMetrics {
   regionRequests: Counter<'region' | 'outcome'>;
   regionDuration: Histogram<'region'>;
   circuitOpen: Gauge<'region'>;
+  locatorDecisions: Counter<'decision'>;
 }
 
 export function createGatewayMetrics(): GatewayMetrics {
@@ -38,6 +39,12 @@ export function createGatewayMetrics(): GatewayMetrics {
       help: 'Round trip of fetches to each region',
       labelNames: ['region'],
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
+      registers: [registry],
+    }),
+    locatorDecisions: new Counter({
+      name: 'gateway_locator_decisions_total',
+      help: 'Per region and patient fetch: asked as a possible member, asked because its summary was not fresh, asked because it is on the previous contract, or skipped',
+      labelNames: ['decision'],
       registers: [registry],
     }),
     circuitOpen: new Gauge({ name: 'gateway_region_circuit_open', help: '1 while a region is skipped by its circuit breaker', labelNames: ['region'], registers: [registry] }),

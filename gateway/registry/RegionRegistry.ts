@@ -12,6 +12,8 @@ export interface RegionEndpoint {
   timeoutMs: number | null;
   registeredAt: string;
   breaker: CircuitBreaker;
+  /** Contract version the region served at registration (lib/contract.ts). */
+  contractVersion: number;
 }
 
 export interface RegistrationInput {
@@ -46,6 +48,7 @@ interface Row {
   url: string;
   timeout_ms: number | null;
   registered_at: Date;
+  contract_version: number;
 }
 
 /**
@@ -90,7 +93,7 @@ export class RegionRegistry {
 
   async reload(): Promise<void> {
     const ticket = ++this.reloads;
-    const { rows } = await this.options.pool.query<Row>('SELECT code, name, url, timeout_ms, registered_at FROM region_registration ORDER BY code');
+    const { rows } = await this.options.pool.query<Row>('SELECT code, name, url, timeout_ms, registered_at, contract_version FROM region_registration ORDER BY code');
     if (ticket < this.applied) return;
     this.applied = ticket;
     this.snapshot = Object.freeze(rows.map((r) => this.endpoint(r)));
@@ -108,10 +111,11 @@ export class RegionRegistry {
     const check = await checkRegionEndpoint(url, this.options.checkTimeoutMs ?? 5000, (body) => sign?.(code, body) ?? {});
     if (!check.ok) return { kind: 'refused', reasons: check.reasons };
     const { rows } = await this.options.pool.query<Row & { replaced: boolean }>(
-      `INSERT INTO region_registration (code, name, url, timeout_ms) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, url = EXCLUDED.url, timeout_ms = EXCLUDED.timeout_ms, updated_at = now()
-       RETURNING code, name, url, timeout_ms, registered_at, (xmax <> 0) AS replaced`,
-      [code, input.name.trim(), url, input.timeoutMs ?? null],
+      `INSERT INTO region_registration (code, name, url, timeout_ms, contract_version) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, url = EXCLUDED.url, timeout_ms = EXCLUDED.timeout_ms,
+         contract_version = EXCLUDED.contract_version, updated_at = now()
+       RETURNING code, name, url, timeout_ms, registered_at, contract_version, (xmax <> 0) AS replaced`,
+      [code, input.name.trim(), url, input.timeoutMs ?? null, check.contractVersion],
     );
     const row = rows[0]!;
     // A re-registration (new URL) starts with a fresh breaker: the old endpoint's failures say nothing about the new one.
@@ -137,7 +141,7 @@ export class RegionRegistry {
       breaker = new CircuitBreaker(this.options.breaker);
       this.breakers.set(row.code, breaker);
     }
-    return { code: row.code, name: row.name, url: row.url, timeoutMs: row.timeout_ms, registeredAt: row.registered_at.toISOString(), breaker };
+    return { code: row.code, name: row.name, url: row.url, timeoutMs: row.timeout_ms, registeredAt: row.registered_at.toISOString(), breaker, contractVersion: row.contract_version };
   }
 }
 

@@ -1,10 +1,10 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { findBreakingChanges, parse } from 'graphql';
 import { request } from 'undici';
-import { regionSubgraphSchema } from '../../lib/contract';
+import { CONTRACT_VERSION, PREVIOUS_CONTRACT_VERSION, previousRegionSubgraphSchema, regionSubgraphSchema } from '../../lib/contract';
 
-/** A region endpoint is usable, or the reasons it is not. */
-export type EndpointCheck = { ok: true } | { ok: false; reasons: string[] };
+/** A region endpoint is usable (and which contract version it serves), or the reasons it is not. */
+export type EndpointCheck = { ok: true; contractVersion: number } | { ok: false; reasons: string[] };
 
 /**
  * Before the gateway routes patients' data to a new endpoint: it must answer in time,
@@ -47,8 +47,9 @@ export async function checkRegionEndpoint(
     return { ok: false, reasons: [`endpoint serves an invalid subgraph schema: ${(err as Error).message}`] };
   }
   const breaking = findBreakingChanges(regionSubgraphSchema(), served);
-  if (breaking.length > 0) {
-    return { ok: false, reasons: breaking.map((c) => `schema incompatible with the regional contract: ${c.description}`) };
-  }
-  return { ok: true };
+  if (breaking.length === 0) return { ok: true, contractVersion: CONTRACT_VERSION };
+  // A region still on the previous version is accepted during a rolling upgrade; the
+  // reasons given are against the current version, which is what it should move to.
+  if (findBreakingChanges(previousRegionSubgraphSchema(), served).length === 0) return { ok: true, contractVersion: PREVIOUS_CONTRACT_VERSION };
+  return { ok: false, reasons: breaking.map((c) => `schema incompatible with the regional contract: ${c.description}`) };
 }

@@ -1,48 +1,18 @@
-import { parseStudyDate } from '../../lib/domain/dicomValues';
+import { parseFirst as parseFirstArg, parseStudyFilter as parseFilter, type StudyFilter, type StudyFilterInput } from '../../lib/domain/parseStudyFilter';
 import type { StudyRow } from './db/studyReads';
 import { badUserInput } from './errors';
 
-/** The StudyFilter input as GraphQL delivers it. */
-export interface StudyFilterInput {
-  modalities?: string[] | null;
-  from?: string | null;
-  to?: string | null;
-  regions?: string[] | null;
-  includeEnteredInError?: boolean | null;
-}
+export type { StudyFilter, StudyFilterInput };
 
-/** A checked filter, ready to apply. */
-export interface StudyFilter {
-  modalities: Set<string> | null;
-  from: string | null;
-  to: string | null;
-  regions: Set<string> | null;
-  includeEnteredInError: boolean;
-}
-
-export const MAX_FIRST = 1000;
-
-/** Validates filter and `first`; bad values are BAD_USER_INPUT errors that say what is wrong. */
+/** Validates the filter; a bad value is a BAD_USER_INPUT error that says what is wrong. */
 export function parseStudyFilter(input: StudyFilterInput | null | undefined): StudyFilter {
-  const from = input?.from != null ? parseDate(input.from, 'filter.from') : null;
-  const to = input?.to != null ? parseDate(input.to, 'filter.to') : null;
-  if (from && to && from > to) throw badUserInput(`filter.from (${from}) is after filter.to (${to})`);
-  const modalities = input?.modalities ? new Set(input.modalities.map((m) => m.trim().toUpperCase())) : null;
-  for (const m of modalities ?? []) {
-    if (!/^[A-Z0-9_]{1,16}$/.test(m)) throw badUserInput(`filter.modalities: "${m.slice(0, 20)}" is not a DICOM modality code`);
-  }
-  const regions = input?.regions ? new Set(input.regions.map((r) => r.trim().toUpperCase())) : null;
-  return { modalities, from, to, regions, includeEnteredInError: input?.includeEnteredInError === true };
+  const parsed = parseFilter(input);
+  if (!parsed.ok) throw badUserInput(parsed.reason);
+  return parsed.value;
 }
 
 export function parseFirst(first: number | null | undefined): number | null {
-  if (first == null) return null;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) throw badUserInput(`first must be between 1 and ${MAX_FIRST}, got ${first}`);
-  return first;
-}
-
-function parseDate(value: string, label: string): string {
-  const parsed = parseStudyDate(value, label);
+  const parsed = parseFirstArg(first);
   if (!parsed.ok) throw badUserInput(parsed.reason);
   return parsed.value;
 }

@@ -114,7 +114,7 @@ export function createResolvers(): GraphQLResolverMap<RegionContext> {
         const first = parseFirst(args.first);
         if (filter.regions && !filter.regions.has(ctx.region.code)) {
           // Not asked: no studies and no source entry, so merging stays exact.
-          return { studies: [], complete: true, sources: [] };
+          return { studies: [], complete: true, sources: [], coverage: { regionsInScope: 0, regionsAsked: 0, regionsSkipped: 0 } };
         }
         const rows = applyStudyFilter(await ctx.loaders.history.load(patient.nhsNumber), filter);
         const kept = first === null ? rows : rows.slice(0, first);
@@ -122,6 +122,8 @@ export function createResolvers(): GraphQLResolverMap<RegionContext> {
           studies: kept.map((r) => toStudy(r, ctx.region)),
           complete: true,
           sources: [{ region: ctx.region, status: 'OK', latencyMs: Date.now() - ctx.startedAt, studyCount: kept.length }],
+          // About itself only; the national gateway replaces it with the whole picture.
+          coverage: { regionsInScope: 1, regionsAsked: 1, regionsSkipped: 0 },
         };
       },
     },

@@ -14,6 +14,7 @@ import { envNumber, envOptional, envString } from '../../lib/config/readEnv';
 import { createLogger } from '../../lib/logger';
 import { announceAndAwaitShutdown } from '../../lib/process/announceAndAwaitShutdown';
 import { createRegionServer } from './server';
+import { DEFAULT_LEASE_MS } from '../../lib/locator/membershipProtocol';
 
 async function main(): Promise<void> {
   const code = envString('REGION_CODE').toUpperCase();
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   }
   const authenticate = authenticatorFromEnv();
   if (!authenticate) logger.warn('no JWKS_FILE or JWKS_URL: the /ingest API is disabled');
+  if (!envOptional('GATEWAY_URL')) logger.warn('no GATEWAY_URL: writes that add a patient wait one locator lease before they are acknowledged');
   const pool = createPool(databaseUrl, logger, { max: envNumber('DB_POOL_SIZE', 10, { min: 1, max: 200 }) });
   const applied = await migrate(pool, 'region');
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -42,6 +44,8 @@ async function main(): Promise<void> {
     archiveBaseUrl: envOptional('ARCHIVE_BASE_URL'),
     cacheTtlSeconds: envNumber('CACHE_TTL_SECONDS', 30, { min: 0, max: 86_400 }),
     gatewaySecret: envString('GATEWAY_SHARED_SECRET'),
+    gatewayUrl: envOptional('GATEWAY_URL'),
+    leaseMs: envNumber('LOCATOR_LEASE_MS', DEFAULT_LEASE_MS, { min: 100, max: 600_000 }),
     authenticate,
   });
   // The parent (npm start, tests) reads this line to learn the port when PORT=0.

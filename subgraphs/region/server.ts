@@ -17,6 +17,10 @@ import { createLoaders } from './createLoaders';
 import { createResolvers, type RegionContext, type RegionIdentity } from './createResolvers';
 import { IndexCache } from './IndexCache';
 import { createIngestResolvers } from './ingest/createIngestResolvers';
+import { createMembershipHandler } from './membership/createMembershipHandler';
+import { MembershipPublisher } from './membership/MembershipPublisher';
+import { readMembershipPosition } from './membership/readMembership';
+import type { ApolloServerPlugin } from '@apollo/server';
 
 const INGEST_SDL = fs.readFileSync(path.join(SCHEMA_DIR, 'region-ingest.graphql'), 'utf8');
 
@@ -46,6 +50,14 @@ export interface RegionServerOptions {
    * Only ARCHIVE tokens for this region, or ADMIN tokens, may write. Null disables /ingest.
    */
   authenticate: Authenticate | null;
+  /**
+   * Base URL of the national gateway, where this region publishes its membership changes
+   * before acknowledging a write. Null: every write that adds a patient waits one lease
+   * instead (the gateway then learns of it by polling).
+   */
+  gatewayUrl?: string | null;
+  /** Must equal the gateway's. @default DEFAULT_LEASE_MS (lib/locator/membershipProtocol.ts) */
+  leaseMs?: number;
 }
 
 export interface RunningRegion {
@@ -53,6 +65,7 @@ export interface RunningRegion {
   ingestUrl: string;
   port: number;
   cache: IndexCache;
+  publisher: MembershipPublisher;
   stop(): Promise<void>;
 }
 
@@ -65,19 +78,52 @@ export interface RunningRegion {
 export async function createRegionServer(options: RegionServerOptions): Promise<RunningRegion> {
   const { region, pool, logger } = options;
   const cache = new IndexCache({ ttlSeconds: options.cacheTtlSeconds ?? 30 });
+  // Every answer to the gateway carries the membership sequence this process last saw, so
+  // a gateway that asked anyway learns at once that its summary of this region is behind.
+  let membership = await readMembershipPosition(pool);
+  const observeSeq = (seq: number) => {
+    if (seq > membership.seq) membership = { ...membership, seq };
+  };
+  const publisher = new MembershipPublisher({
+    pool,
+    logger,
+    region: region.code,
+    secret: options.gatewaySecret,
+    gatewayUrl: options.gatewayUrl ?? null,
+    onPublished: observeSeq,
+    ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
+  });
+  const membershipExtension: ApolloServerPlugin<RegionContext> = {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind === 'single') {
+            const result = response.body.singleResult;
+            result.extensions = { ...result.extensions, membership };
+          }
+        },
+      };
+    },
+  };
   // No inline tracing, landing page or cache-control hints: the last instruments every
   // field (about 15% of a region's CPU) for headers nobody reads behind the gateway.
   const plugins = [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()];
   const subgraph = new ApolloServer<RegionContext>({
     schema: buildSubgraphSchema([{ typeDefs: parse(REGION_SDL), resolvers: createResolvers() as never }]),
-    plugins,
+    plugins: [...plugins, membershipExtension],
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorMasker(logger, 'Internal error in the regional index'),
   });
   const ingest = new ApolloServer({
     typeDefs: INGEST_SDL,
-    resolvers: createIngestResolvers({ pool, cache, region, archiveBaseUrl: options.archiveBaseUrl ?? null }) as never,
+    resolvers: createIngestResolvers({
+      pool,
+      cache,
+      region,
+      archiveBaseUrl: options.archiveBaseUrl ?? null,
+      publisher,
+    }) as never,
     plugins,
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
@@ -87,6 +133,8 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
   await ingest.start();
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const verifier = new SignatureVerifier(options.gatewaySecret);
+  const membershipVerifier = new SignatureVerifier(options.gatewaySecret);
+  const handleMembership = createMembershipHandler({ pool, logger, region: region.code, verifier: membershipVerifier, onPosition: observeSeq });
   const handleSubgraph = createGraphQLHandler(subgraph, {
     maxBodyBytes,
     verify: (req, raw) => {
@@ -130,12 +178,15 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
         return handleSubgraph(req, res);
       case '/ingest':
         return handleIngest(req, res);
+      case '/membership':
+        return handleMembership(req, res);
       case '/healthz':
         return sendJson(res, 200, { status: 'ok', region: region.code });
       case '/readyz':
         try {
-          await pool.query('SELECT 1');
-          return sendJson(res, 200, { status: 'ready', region: region.code });
+          const position = await readMembershipPosition(pool);
+          observeSeq(position.seq);
+          return sendJson(res, 200, { status: 'ready', region: region.code, membership: position });
         } catch {
           return sendJson(res, 503, { status: 'database unreachable', region: region.code });
         }
@@ -150,12 +201,14 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
     ingestUrl: `${base}/ingest`,
     port,
     cache,
+    publisher,
     stop: async () => {
       await server.close();
       await subgraph.stop();
       await ingest.stop();
       cache.close();
       verifier.close();
+      membershipVerifier.close();
     },
   };
 }

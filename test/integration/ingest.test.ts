@@ -26,6 +26,8 @@ describe('ingest into a regional index', () => {
     archive = await auth.headers({ role: 'ARCHIVE', region: 'MAN', org: 'RXX' });
     region = await createRegionServer({ region: { code: 'MAN', name: 'Greater Manchester' }, pool: db.pool, logger: createLogger('test', 'silent'),
       gatewaySecret: auth.regionSecret('MAN'),
+      // No gateway here, so writes are unpublished and held for one lease: keep it short.
+      leaseMs: 50,
       authenticate: auth.authenticate });
   });
   afterAll(async () => {

@@ -39,6 +39,8 @@ describe('regional subgraph over a real PostgreSQL index', () => {
       pool: db.pool,
       logger: createLogger('test', 'silent'),
       gatewaySecret: auth.regionSecret('LDS'),
+      // No gateway here, so writes are unpublished and held for one lease: keep it short.
+      leaseMs: 50,
       authenticate: auth.authenticate,
       archiveBaseUrl: 'https://pacs.lds.example.nhs.uk/dicomweb',
     });
@@ -203,6 +205,6 @@ describe('regional subgraph over a real PostgreSQL index', () => {
   it('answers health and readiness', async () => {
     const base = region.url.replace('/graphql', '');
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready', region: 'LDS' });
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready', region: 'LDS', membership: { epoch: expect.any(String), seq: expect.any(Number) } });
   });
 });

@@ -47,6 +47,8 @@ export async function startIdeTestGateway(options: IdeTestGatewayOptions = {}): 
     pool: regionDb.pool,
     logger,
     gatewaySecret: auth.regionSecret('Y63'),
+    // No gateway here, so writes are unpublished and held for one lease: keep it short.
+    leaseMs: 50,
     authenticate: auth.authenticate,
   });
   const seeded = await postGraphQL(region.ingestUrl, UPSERT, {

@@ -19,6 +19,8 @@ export interface TopologyOptions {
   breakerOpenMs?: number;
   /** Extra environment for the gateway process (limits, thresholds). */
   gatewayEnv?: Record<string, string>;
+  /** Extra environment for every region process. */
+  regionEnv?: Record<string, string>;
 }
 
 export interface RunningRegionProcess {
@@ -90,6 +92,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       GATEWAY_SHARED_SECRET: auth.regionSecret(region.code),
       JWKS_FILE: auth.jwksFile,
       ARCHIVE_BASE_URL: `https://pacs.${region.code.toLowerCase()}.example.nhs.uk/dicomweb`,
+      GATEWAY_URL: gatewayUrl.replace(/\/graphql$/, ''),
+      ...(options.regionEnv ?? {}),
     });
     region.process = proc;
     region.url = proc.info.url!;
@@ -109,8 +113,6 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     }
     return region;
   };
-  await Promise.all(options.regions.map(addRegion));
-
   const nationalDb = await createDatabase('e2e_national');
   databases.push(nationalDb);
   const gatewayEnv = {
@@ -126,6 +128,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
   let gateway = await startService('gateway/index.ts', { ...gatewayEnv, PORT: '0' });
   let gatewayUrl = gateway.info.url!;
   const gatewayPort = new URL(gatewayUrl).port;
+  await Promise.all(options.regions.map(addRegion));
+
 
   const topology: Topology = {
     get gatewayUrl() {

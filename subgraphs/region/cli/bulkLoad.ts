@@ -5,6 +5,7 @@ import { createProgressReporter } from '../bulk/createProgressReporter';
 import { loadDicomJsonFile } from '../bulk/loadDicomJsonFile';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS } from '../bulk/loadStudies';
 import { integerArg, parseCliArgs, stringArg, urlArg } from './parseCliArgs';
+import { publishAfterLoad } from '../membership/publishAfterLoad';
 
 const USAGE = `Loads a DICOM JSON file (a QIDO-RS JSON array, or NDJSON) into the regional index at DATABASE_URL.
 
@@ -17,6 +18,11 @@ Usage: DATABASE_URL=postgres://... tsx subgraphs/region/cli/bulkLoad.ts --file s
   --chunk-size N           studies per transaction (default ${DEFAULT_CHUNK_SIZE})
   --connections N          parallel database connections (default ${DEFAULT_CONNECTIONS})
   -h, --help               this text
+
+Membership: with REGION_CODE, GATEWAY_SHARED_SECRET and GATEWAY_URL set as for the region,
+the patients the load added are published to the national gateway before the summary is
+printed; without them the command waits one LOCATOR_LEASE_MS (the gateway then learns of
+them by polling the region).
 
 Exit status: 0 when the load completed, even if some records were refused (see the
 summary and the rejects file); 1 when it could not complete; 2 for bad arguments.
@@ -78,7 +84,8 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${result.reason}\n`);
       return 1;
     }
-    process.stdout.write(`${JSON.stringify(result.summary)}\n`);
+    const membership = await publishAfterLoad(pool, logger);
+    process.stdout.write(`${JSON.stringify({ ...result.summary, membership: membership.kind })}\n`);
     if (result.rejectsPath) process.stderr.write(`${result.summary.rejected} records refused; reasons in ${result.rejectsPath}\n`);
     return 0;
   } finally {

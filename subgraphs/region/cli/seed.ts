@@ -4,6 +4,7 @@ import { createLogger } from '../../../lib/logger';
 import { createProgressReporter } from '../bulk/createProgressReporter';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS } from '../bulk/loadStudies';
 import { seedRegion } from '../synthetic/seedRegion';
+import { publishAfterLoad } from '../membership/publishAfterLoad';
 import { integerArg, parseCliArgs } from './parseCliArgs';
 import { SYNTHETIC_REGION_OPTIONS, SYNTHETIC_REGION_USAGE, syntheticRegionArgs } from './syntheticRegionArgs';
 
@@ -45,7 +46,8 @@ async function main(argv: string[]): Promise<number> {
   if (!url) return fail('DATABASE_URL is not set: point it at the region\'s PostgreSQL database');
 
   const lanes = connections.value ?? DEFAULT_CONNECTIONS;
-  const pool = createPool(url, createLogger('seed'), { max: lanes + 1 });
+  const logger = createLogger('seed');
+  const pool = createPool(url, logger, { max: lanes + 1 });
   try {
     await migrate(pool, 'region');
     const progress = createProgressReporter({ label: `seed ${parsed.options.regionCode}`, total: parsed.options.studyCount, unit: 'studies' });
@@ -55,7 +57,8 @@ async function main(argv: string[]): Promise<number> {
       onProgress: (c) => progress.update({ position: c.read, read: c.read, loaded: c.inserted + c.updated + c.unchanged }),
     });
     progress.stop();
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    const membership = await publishAfterLoad(pool, logger);
+    process.stdout.write(`${JSON.stringify({ ...summary, membership: membership.kind })}\n`);
     return 0;
   } finally {
     await pool.end();

@@ -4,6 +4,7 @@ import { parseDicomUid } from '../../../lib/domain/dicomValues';
 import { writeStudies } from '../db/studyWrites';
 import { badUserInput } from '../errors';
 import type { IndexCache } from '../IndexCache';
+import type { MembershipPublisher, Publication } from '../membership/MembershipPublisher';
 import type { RegionIdentity } from '../createResolvers';
 import type { StudyRecord } from '../StudyRecord';
 import { validateStudyInput, type StudyInput } from './validateStudyInput';
@@ -16,6 +17,25 @@ export interface IngestOptions {
   region: RegionIdentity;
   /** Base of the archive's DICOMweb service, used when a record has no wadoRsUrl. */
   archiveBaseUrl: string | null;
+  /** Tells the national gateway of patients a write added, before the write is acknowledged. */
+  publisher: MembershipPublisher;
+}
+
+/** The ingest API's name for what became of a write's membership change. */
+function publicationStatus(publication: Publication | null): string {
+  if (publication === null) return 'NOTHING_NEW';
+  switch (publication.kind) {
+    case 'published':
+      return 'PUBLISHED';
+    case 'not-registered':
+      return 'NOT_REGISTERED';
+    case 'unpublished':
+      return 'UNPUBLISHED';
+    default: {
+      const never: never = publication;
+      throw new Error(`unknown publication ${String(never)}`);
+    }
+  }
 }
 
 interface Rejected {
@@ -25,7 +45,7 @@ interface Rejected {
 }
 
 export function createIngestResolvers(options: IngestOptions): GraphQLResolverMap<unknown> {
-  const { pool, cache, region, archiveBaseUrl } = options;
+  const { pool, cache, region, archiveBaseUrl, publisher } = options;
   return {
     Query: {
       region: async () => {
@@ -61,6 +81,7 @@ export function createIngestResolvers(options: IngestOptions): GraphQLResolverMa
         });
         const records = [...valid.values()].map((v) => v.record);
         let summary = { inserted: [] as string[], updated: [] as string[], unchanged: [] as string[] };
+        let publication: Publication | null = null;
         if (records.length > 0) {
           const client = await pool.connect();
           try {
@@ -70,6 +91,9 @@ export function createIngestResolvers(options: IngestOptions): GraphQLResolverMa
           } finally {
             client.release();
           }
+          // Inserted studies (or an NHS number corrected on an update) may add a patient to
+          // this region: the gateway hears of it before the archive hears "stored".
+          if (summary.inserted.length > 0 || summary.updated.length > 0) publication = await publisher.publish();
         }
         rejected.sort((a, b) => a.index - b.index);
         return {
@@ -78,6 +102,7 @@ export function createIngestResolvers(options: IngestOptions): GraphQLResolverMa
           updated: summary.updated.length,
           unchanged: summary.unchanged.length,
           rejected,
+          membership: publicationStatus(publication),
         };
       },
       markEnteredInError: async (_: unknown, args: { studyInstanceUids: string[] }) => {
