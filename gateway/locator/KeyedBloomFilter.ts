@@ -41,7 +41,7 @@ export class KeyedBloomFilter {
   }
 
   add(h: MembershipHash): void {
-    const step = h.lo | 1;
+    const step = oddStep(h);
     for (let i = 0; i < this.hashes; i++) {
       const bit = (h.hi + i * step) % this.bits;
       this.words[bit >>> 5]! |= 1 << (bit & 31);
@@ -50,11 +50,16 @@ export class KeyedBloomFilter {
   }
 
   mightContain(h: MembershipHash): boolean {
-    const step = h.lo | 1;
+    const step = oddStep(h);
     for (let i = 0; i < this.hashes; i++) {
       const bit = (h.hi + i * step) % this.bits;
       if ((this.words[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
     }
     return true;
   }
+}
+
+/** The probe stride: odd, and read as unsigned (`x | 1` alone is a signed 32-bit number, negative for half the keys). */
+function oddStep(h: MembershipHash): number {
+  return (h.lo | 1) >>> 0;
 }

@@ -10,6 +10,8 @@ export interface RegionSpec {
   code: string;
   name: string;
   studies: Record<string, unknown>[];
+  /** Extra environment for this region's process. */
+  env?: Record<string, string>;
 }
 
 export interface TopologyOptions {
@@ -83,6 +85,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
   const adminHeaders = await auth.headers({ role: 'ADMIN', sub: 'admin-test' });
   const regions = new Map<string, RunningRegionProcess>();
 
+  const regionEnv = new Map<string, Record<string, string>>();
   const startRegionProcess = async (region: RunningRegionProcess, port: number) => {
     const proc = await startService('subgraphs/region/index.ts', {
       REGION_CODE: region.code,
@@ -94,6 +97,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       ARCHIVE_BASE_URL: `https://pacs.${region.code.toLowerCase()}.example.nhs.uk/dicomweb`,
       GATEWAY_URL: gatewayUrl.replace(/\/graphql$/, ''),
       ...(options.regionEnv ?? {}),
+      ...(regionEnv.get(region.code) ?? {}),
     });
     region.process = proc;
     region.url = proc.info.url!;
@@ -105,6 +109,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     const db = await createDatabase(`e2e_${spec.code.toLowerCase()}`);
     databases.push(db);
     const region: RunningRegionProcess = { code: spec.code, name: spec.name, url: '', ingestUrl: '', port: 0, databaseUrl: withDatabase(adminUrl(), db), process: null };
+    if (spec.env) regionEnv.set(spec.code, spec.env);
     await startRegionProcess(region, 0);
     regions.set(spec.code, region);
     if (spec.studies.length > 0) {
