@@ -53,6 +53,7 @@ interface Summary {
 }
 
 const MIN_CAPACITY = 10_000;
+const RETRY_MS = 1000;
 
 /**
  * Decides which regions may hold a patient. Each region's summary is a Bloom filter of
@@ -209,8 +210,17 @@ export class PatientLocator {
     const s = this.summary(code);
     if (s.polling || this.stopped) return;
     s.polling = true;
-    void this.enqueue(code, () => this.syncWithRegion(code)).finally(() => {
+    let failed = false;
+    void this.enqueue(code, () =>
+      this.syncWithRegion(code).catch((err: unknown) => {
+        failed = true;
+        throw err;
+      }),
+    ).finally(() => {
       s.polling = false;
+      // A failed sync is retried soon rather than at the next poll: until it succeeds the
+      // region is asked about every patient, which is safe but costs a call per lookup.
+      if (failed && !this.stopped) setTimeout(() => this.pollRegion(code), Math.min(this.options.pollMs ?? DEFAULT_POLL_MS, RETRY_MS)).unref();
     });
   }
 

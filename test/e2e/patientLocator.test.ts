@@ -162,6 +162,34 @@ describe('the national patient locator never misses a study', () => {
     expect(h.studies.map((s: { region: { code: string } }) => s.region.code)).toEqual(['BRS']);
   });
 
+  it('tells another gateway replica of a publication through the national database, without waiting for its poll', async () => {
+    // The replica polls once a minute and trusts a poll for two: only NOTIFY can move it in time.
+    const replica = await topology.startGatewayReplica({ LOCATOR_POLL_MS: '60000', LOCATOR_LEASE_MS: '120000' });
+    try {
+      const readyAt = async (base: string) => (await (await fetch(`${base}/readyz`)).json()) as { locator: { regions: Array<{ code: string; fresh: boolean; appliedSeq: number }> } };
+      const deadline = Date.now() + 20_000;
+      while (!(await readyAt(replica.baseUrl)).locator.regions.every((r) => r.fresh)) {
+        if (Date.now() > deadline) throw new Error('replica never became fresh');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const before = (await readyAt(replica.baseUrl)).locator.regions.find((r) => r.code === 'LDS')!.appliedSeq;
+      // Published to the first gateway (the regions' GATEWAY_URL); the replica hears of it by NOTIFY.
+      const written = await write('LDS', [studyInput(nextUid(), testNhsNumber(7107))]);
+      expect(written.membership).toBe('PUBLISHED');
+      const started = Date.now();
+      let applied = before;
+      while (applied <= before && Date.now() - started < 5000) {
+        await new Promise((r) => setTimeout(r, 10));
+        applied = (await readyAt(replica.baseUrl)).locator.regions.find((r) => r.code === 'LDS')!.appliedSeq;
+      }
+      expect(applied).toBeGreaterThan(before);
+      const res = await postGraphQL(replica.url, HISTORY, { nhs: testNhsNumber(7107) }, await topology.auth.headers({ role: 'CLINICIAN', sub: 'dr-replica', purposeOfUse: 'DIRECT_CARE' }));
+      expect(res.data.patient.imagingHistory.studies.map((st: { region: { code: string } }) => st.region.code)).toEqual(['LDS']);
+    } finally {
+      await replica.stop();
+    }
+  });
+
   it('asks a region whose summary cannot be fetched about every patient', async () => {
     const region = await topology.addRegion({ code: 'NCL', name: 'North East', studies: [studyInput(nextUid(), testNhsNumber(7106))] });
     const proxy = await startMembershipFailingProxy(region.url);

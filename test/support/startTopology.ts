@@ -53,6 +53,8 @@ export interface Topology {
   /** Starts a stopped region again on its old port. */
   startRegion(code: string): Promise<void>;
   restartGateway(): Promise<void>;
+  /** Another gateway process over the same national database (a replica), on its own port. */
+  startGatewayReplica(env?: Record<string, string>): Promise<{ url: string; baseUrl: string; stop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -132,6 +134,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
   };
   let gateway = await startService('gateway/index.ts', { ...gatewayEnv, PORT: '0' });
   let gatewayUrl = gateway.info.url!;
+  const replicas: ServiceProcess[] = [];
   const gatewayPort = new URL(gatewayUrl).port;
   await Promise.all(options.regions.map(addRegion));
 
@@ -170,8 +173,14 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       gateway = await startService('gateway/index.ts', { ...gatewayEnv, PORT: gatewayPort });
       gatewayUrl = gateway.info.url!;
     },
+    startGatewayReplica: async (env = {}) => {
+      const replica = await startService('gateway/index.ts', { ...gatewayEnv, ...env, PORT: '0' });
+      replicas.push(replica);
+      const url = replica.info.url!;
+      return { url, baseUrl: url.replace(/\/graphql$/, ''), stop: () => replica.stop() };
+    },
     stop: async () => {
-      await Promise.all([gateway.stop(), ...[...regions.values()].map((r) => r.process?.stop())]);
+      await Promise.all([...replicas.map((r) => r.stop()), gateway.stop(), ...[...regions.values()].map((r) => r.process?.stop())]);
       const admin = new Pool({ connectionString: adminUrl(), max: 1 });
       try {
         for (const db of databases) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
