@@ -1,6 +1,6 @@
 import { forEachScoped } from './forEachScoped';
 import { historyRegions } from './mergeRegionAnswers';
-import type { SelectionShape } from './prepareFanOutOperation';
+import { HIDDEN_PREFIX, type SelectionShape } from './prepareFanOutOperation';
 import { regionObject, type RegionRef } from './stampRegionIdentity';
 
 /** One region the gateway asked for a fetch, and what came of it. */
@@ -38,6 +38,8 @@ export function stampCompleteness(root: SelectionShape, data: unknown, variables
     const skipped = scope.skipped.filter(inScope);
     const isActivity = field.typeName === 'ActivityReport';
     for (const child of field.children?.fields.values() ?? []) {
+      // The gateway's own hidden fields (a region's per-history count) are not the client's.
+      if (child.key.startsWith(HIDDEN_PREFIX)) continue;
       switch (child.name) {
         case 'complete':
           summary[child.key] = asked.every((a) => a.status === 'OK');

@@ -1,6 +1,6 @@
 import { valueFromASTUntyped } from 'graphql';
 import { parseNhsNumber } from '../../lib/domain/parseNhsNumber';
-import type { SelectionShape } from '../fanout/prepareFanOutOperation';
+import { HIDDEN_PREFIX, type SelectionShape } from '../fanout/prepareFanOutOperation';
 
 /**
  * The answer to a patient fetch that no region needs to be asked (every fresh summary rules
@@ -41,7 +41,7 @@ function emptyPatient(shape: SelectionShape | null, nhsNumber: string): Record<s
       const history: Record<string, unknown> = {};
       for (const h of f.children?.fields.values() ?? []) {
         if (h.name === '__typename') history[h.key] = 'ImagingHistory';
-        else if (h.list) history[h.key] = [];
+        else if (h.list && !h.key.startsWith(HIDDEN_PREFIX)) history[h.key] = [];
       }
       out[f.key] = history;
     }

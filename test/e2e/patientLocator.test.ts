@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import { SCHEMA_DIR } from '../../lib/contract';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { toDicomJson } from '../../subgraphs/region/synthetic/toDicomJson';
 import { validateStudyInput } from '../../subgraphs/region/ingest/validateStudyInput';
 import { postGraphQL } from '../support/postGraphQL';
-import { startMembershipFailingProxy } from '../support/startMembershipFailingProxy';
+import { startRegionProxy } from '../support/startRegionProxy';
 import { startTopology, type Topology } from '../support/startTopology';
 import { studyInput, testNhsNumber } from '../support/studyInputs';
 
@@ -192,7 +193,7 @@ describe('the national patient locator never misses a study', () => {
 
   it('asks a region whose summary cannot be fetched about every patient', async () => {
     const region = await topology.addRegion({ code: 'NCL', name: 'North East', studies: [studyInput(nextUid(), testNhsNumber(7106))] });
-    const proxy = await startMembershipFailingProxy(region.url);
+    const proxy = await startRegionProxy(region.url, { failMembership: true });
     try {
       const registered = await topology.register('NCL', 'North East', proxy.url);
       expect(registered.errors).toBeUndefined();
@@ -204,6 +205,25 @@ describe('the national patient locator never misses a study', () => {
       expect(elsewhere.coverage).toEqual({ regionsInScope: 5, regionsAsked: 2, regionsSkipped: 3 });
     } finally {
       await postGraphQL(topology.gatewayUrl, 'mutation { deregisterRegion(code: "NCL") { deregistered } }', {}, topology.adminHeaders);
+      await proxy.stop();
+    }
+  });
+
+  it('accepts a region still on the previous contract, and asks it about every patient', async () => {
+    const region = await topology.addRegion({ code: 'OLD', name: 'Not yet upgraded', studies: [studyInput(nextUid(), testNhsNumber(7108))] });
+    const previous = fs.readFileSync(path.join(SCHEMA_DIR, 'region.previous.graphql'), 'utf8');
+    const proxy = await startRegionProxy(region.url, { sdl: previous });
+    try {
+      const registered = await topology.register('OLD', 'Not yet upgraded', proxy.url);
+      expect(registered.errors).toBeUndefined();
+      await untilFresh();
+      const held = await history(testNhsNumber(7108));
+      expect(held.studies.map((s: { region: { code: string } }) => s.region.code)).toEqual(['OLD']);
+      const elsewhere = await history(testNhsNumber(7002));
+      expect(elsewhere.sources.map((s: { region: { code: string } }) => s.region.code).sort()).toEqual(['LON', 'OLD']);
+      expect(elsewhere.coverage).toEqual({ regionsInScope: 5, regionsAsked: 2, regionsSkipped: 3 });
+    } finally {
+      await postGraphQL(topology.gatewayUrl, 'mutation { deregisterRegion(code: "OLD") { deregistered } }', {}, topology.adminHeaders);
       await proxy.stop();
     }
   });

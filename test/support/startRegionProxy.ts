@@ -1,22 +1,32 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/**
- * An HTTP proxy in front of a region that passes GraphQL through but fails every
- * membership read: a region whose summary can never be fetched.
- */
-export async function startMembershipFailingProxy(target: string): Promise<{ url: string; stop(): Promise<void> }> {
+/** How a {@link startRegionProxy} misrepresents the region behind it. */
+export interface RegionProxyOptions {
+  /** Fail every membership read: a region whose summary can never be fetched. */
+  failMembership?: boolean;
+  /** Answer `_service { sdl }` with this SDL: a region still serving an older contract. */
+  sdl?: string;
+}
+
+/** An HTTP proxy in front of a region that passes everything else through unchanged. */
+export async function startRegionProxy(target: string, options: RegionProxyOptions): Promise<{ url: string; stop(): Promise<void> }> {
   const origin = new URL(target).origin;
   const server = http.createServer(async (req, res) => {
-    if (req.url?.startsWith('/membership')) {
+    if (options.failMembership && req.url?.startsWith('/membership')) {
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"membership unavailable"}');
       return;
     }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    if (options.sdl && body.includes('_service')) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { _service: { sdl: options.sdl } } }));
+      return;
+    }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
-    const answer = await fetch(`${origin}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}) });
+    const answer = await fetch(`${origin}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, ...(body.length > 0 ? { body } : {}) });
     res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer()));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
