@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 import { toDicomJson } from '../../subgraphs/region/synthetic/toDicomJson';
 import { validateStudyInput } from '../../subgraphs/region/ingest/validateStudyInput';
 import { postGraphQL } from '../support/postGraphQL';
+import { purposeBound, REGION_CODE_HEADER, REGION_SIGNATURE_HEADER, SIGNATURE_PURPOSE } from '../../lib/locator/membershipProtocol';
+import { signRequest, SIGNATURE_HEADER } from '../../lib/security/gatewaySignature';
 import { startRegionProxy } from '../support/startRegionProxy';
 import { startTopology, type Topology } from '../support/startTopology';
 import { studyInput, testNhsNumber } from '../support/studyInputs';
@@ -226,5 +228,57 @@ describe('the national patient locator never misses a study', () => {
       await postGraphQL(topology.gatewayUrl, 'mutation { deregisterRegion(code: "OLD") { deregistered } }', {}, topology.adminHeaders);
       await proxy.stop();
     }
+  });
+
+  describe('the membership doors, as an attacker would try them', () => {
+    const publication = (region: string, nhsNumbers: string[]) =>
+      JSON.stringify({ region, epoch: '00000000-0000-4000-8000-000000000000', seq: 1, fromSeq: 0, toSeq: 1, nhsNumbers });
+    const publish = (body: string, headers: Record<string, string>) =>
+      fetch(`${topology.baseUrl}/membership/changes`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const signedAs = (code: string, body: string) => ({
+      [REGION_CODE_HEADER]: code,
+      [REGION_SIGNATURE_HEADER]: signRequest(topology.auth.regionSecret(code), purposeBound(SIGNATURE_PURPOSE.publish, body)),
+    });
+
+    it('refuses an unsigned publication, and one signed with another region\'s secret', async () => {
+      const body = publication('LDS', [testNhsNumber(7200)]);
+      expect((await publish(body, { [REGION_CODE_HEADER]: 'LDS' })).status).toBe(401);
+      expect((await publish(body, { ...signedAs('LON', body), [REGION_CODE_HEADER]: 'LDS' })).status).toBe(401);
+    });
+
+    it('refuses a gateway-to-region signature replayed as a publication, and a replayed publication', async () => {
+      const body = publication('LDS', [testNhsNumber(7201)]);
+      const graphqlSignature = signRequest(topology.auth.regionSecret('LDS'), body);
+      expect((await publish(body, { [REGION_CODE_HEADER]: 'LDS', [REGION_SIGNATURE_HEADER]: graphqlSignature })).status).toBe(401);
+      const headers = signedAs('MAN', publication('MAN', []));
+      const first = await publish(publication('MAN', []), headers);
+      expect([200, 409]).toContain(first.status);
+      expect((await publish(publication('MAN', []), headers)).status).toBe(401);
+    });
+
+    it('refuses a publication for another region than its signer, a bad NHS number, an oversized body and a GET', async () => {
+      const forOther = publication('LON', [testNhsNumber(7202)]);
+      expect((await publish(forOther, signedAs('LDS', forOther))).status).toBe(400);
+      const bad = publication('LDS', ['9990000019']);
+      const refused = await publish(bad, signedAs('LDS', bad));
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: string }).error).toMatch(/check digit/);
+      const huge = publication('LDS', Array.from({ length: 30_000 }, () => testNhsNumber(7203)));
+      expect((await publish(huge, signedAs('LDS', huge))).status).toBe(413);
+      expect((await fetch(`${topology.baseUrl}/membership/changes`)).status).toBe(405);
+    });
+
+    it('refuses membership reads at a region that the gateway did not sign for that purpose', async () => {
+      const region = topology.regions.get('LDS')!;
+      const url = region.url.replace(/\/graphql$/, '/membership');
+      const body = JSON.stringify({ op: 'changes', since: 0, limit: 100 });
+      const read = (headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      expect((await read({})).status).toBe(401);
+      // A signature valid for a GraphQL fetch is not valid for a membership read.
+      expect((await read({ [SIGNATURE_HEADER]: signRequest(topology.auth.regionSecret('LDS'), body) })).status).toBe(401);
+      const signed = await read({ [SIGNATURE_HEADER]: signRequest(topology.auth.regionSecret('LDS'), purposeBound(SIGNATURE_PURPOSE.read, body)) });
+      expect(signed.status).toBe(200);
+      expect(((await signed.json()) as { nhsNumbers: string[] }).nhsNumbers).toContain(testNhsNumber(7001));
+    });
   });
 });
