@@ -7,7 +7,10 @@ import { formattedError, GatewayErrorCode } from '../errors';
 import type { GatewayMetrics } from '../observability/createGatewayMetrics';
 import type { RegionEndpoint, RegionRegistry } from '../registry/RegionRegistry';
 import type { GatewayContext } from '../GatewayContext';
-import { collectNhsNumbers, countStudies, historyRegions, mergeRegionAnswers, type RegionAnswer, type RegionFailure } from './mergeRegionAnswers';
+import { collectNhsNumbers, countStudies } from '../audit/extractAuditFacts';
+import { mergeRegionAnswers } from './merge/mergeRegionAnswers';
+import type { RegionAnswer, RegionFailure } from './merge/RegionAnswer';
+import { regionsAskedFor, routeFetch } from './routeFetch';
 import { prepareFanOutOperation, type PreparedOperation } from './prepareFanOutOperation';
 
 /** Options for {@link FanOutDataSource}. */
@@ -37,7 +40,7 @@ const REQUEST_ERROR_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE
  * The gateway's data source for the regional subgraph. Federation resolves each field in
  * one subgraph and never unions lists from several, so the supergraph holds the regional
  * contract once and this data source sends each planned fetch to every registered region
- * in parallel, then merges the answers (mergeRegionAnswers.ts). A region that fails, is
+ * in parallel, then merges the answers (merge/). A region that fails, is
  * too slow, or is skipped by its circuit breaker never fails the query: it becomes one
  * error naming it and an incomplete history.
  */
@@ -62,7 +65,7 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     if (prepared.kind === 'refused') return { errors: [formattedError(GatewayErrorCode.BAD_USER_INPUT, prepared.reason)] };
     const variables = (fetchRequest.variables ?? {}) as Record<string, unknown>;
     const registered = this.options.registry.list();
-    const route = this.route(prepared, variables, registered);
+    const route = routeFetch(prepared, variables, registered);
     if (route.kind === 'unknown' && route.unknown.length === 0) {
       return { errors: [formattedError(GatewayErrorCode.BAD_USER_INPUT, 'filter.regions is empty: name at least one region, or leave it out to ask every region')] };
     }
@@ -108,10 +111,7 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
       answers,
       failures,
       suppressionThreshold: this.options.suppressionThreshold ?? 5,
-      regionsAskedFor: (history, vars) => {
-        const named = historyRegions(history, vars);
-        return named ? new Set(named) : null;
-      },
+      regionsAskedFor,
     });
     const errors = [...merged.errors, ...failureErrors];
     return { data: merged.data, ...(errors.length > 0 ? { errors } : {}) };
@@ -125,25 +125,6 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
       this.prepared.set(query, prepared);
     }
     return prepared;
-  }
-
-  /**
-   * Which regions a fetch goes to. When every history in it names its regions (and nothing
-   * else needs every region), only those regions are asked.
-   */
-  private route(
-    prepared: Extract<PreparedOperation, { kind: 'query' }>,
-    variables: Record<string, unknown>,
-    registered: readonly RegionEndpoint[],
-  ): { kind: 'targets'; targets: readonly RegionEndpoint[] } | { kind: 'unknown'; unknown: string[] } {
-    const named = prepared.histories.map((h) => historyRegions(h, variables));
-    if (named.some((n) => n !== null && n.length === 0)) return { kind: 'unknown', unknown: [] };
-    const known = new Set(registered.map((r) => r.code));
-    const unknown = [...new Set(named.flatMap((n) => n ?? []).filter((c) => !known.has(c)))];
-    if (unknown.length > 0) return { kind: 'unknown', unknown };
-    if (prepared.needsAllRegions || named.length === 0 || named.some((n) => n === null)) return { kind: 'targets', targets: registered };
-    const wanted = new Set(named.flatMap((n) => n ?? []));
-    return { kind: 'targets', targets: registered.filter((r) => wanted.has(r.code)) };
   }
 
   private async callRegion(region: RegionEndpoint, body: string): Promise<Outcome> {
