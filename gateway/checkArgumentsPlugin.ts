@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getVariableValues, valueFromASTUntyped, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { parseNhsNumber } from '../lib/domain/parseNhsNumber';
-import { gatewayError, GatewayErrorCode } from './errors';
+import { GATEWAY_ERRORS, gatewayError, GatewayErrorCode } from './errors';
 import type { GatewayContext } from './GatewayContext';
 
 /** The patients and studies an operation names, and the first malformed NHS number. */
@@ -52,7 +52,7 @@ export function checkArgumentsPlugin(): ApolloServerPlugin<GatewayContext> {
           const subjects = findNamedSubjects(document, coercedVariables(schema, operation, request.variables ?? {}));
           for (const n of subjects.nhsNumbers) contextValue.audit.nhsNumbers.add(n);
           for (const u of subjects.studyUids) contextValue.audit.studyUids.add(u);
-          if (subjects.problem) throw gatewayError(GatewayErrorCode.BAD_USER_INPUT, subjects.problem, { argument: 'nhsNumber', http: { status: 400 } });
+          if (subjects.problem) throw gatewayError(GatewayErrorCode.BAD_USER_INPUT, subjects.problem, { argument: 'nhsNumber', http: { status: GATEWAY_ERRORS.BAD_USER_INPUT.httpStatus } });
         },
       };
     },

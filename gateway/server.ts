@@ -9,11 +9,11 @@ import type { Pool } from 'pg';
 import { regionSubgraphSchema } from '../lib/contract';
 import { createErrorMasker } from '../lib/http/createErrorMasker';
 import { startHttpServer } from '../lib/http/startHttpServer';
-import { createGraphQLHandler, sendJson, type Refusal } from '../lib/http/createGraphQLHandler';
+import { createGraphQLHandler, sendJson, sendRefusal, type Refusal } from '../lib/http/createGraphQLHandler';
 import type { Logger } from '../lib/logger';
 import { checkArgumentsPlugin } from './checkArgumentsPlugin';
 import { composeSupergraph, NATIONAL_SDL, SUBGRAPH } from './composeSupergraph';
-import { GatewayErrorCode } from './errors';
+import { GATEWAY_ERRORS } from './errors';
 import { FanOutDataSource } from './fanout/FanOutDataSource';
 import type { GatewayContext, User } from './GatewayContext';
 import { createIdeHandler } from './ide/createIdeHandler';
@@ -184,9 +184,9 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
         case 'user':
           break;
         case 'anonymous':
-          return { status: 401, code: GatewayErrorCode.UNAUTHENTICATED, message: 'a bearer token is required', headers: { 'www-authenticate': 'Bearer' } };
+          return { error: GATEWAY_ERRORS.UNAUTHENTICATED, message: 'a bearer token is required', headers: { 'www-authenticate': 'Bearer' } };
         case 'invalid':
-          return { status: 401, code: GatewayErrorCode.UNAUTHENTICATED, message: principal.reason, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
+          return { error: GATEWAY_ERRORS.UNAUTHENTICATED, message: principal.reason, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
         default: {
           const never: never = principal;
           throw new Error(`unknown principal ${String(never)}`);
@@ -195,7 +195,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
       try {
         await limiter.consume(principal.user.id);
       } catch {
-        return { status: 429, code: GatewayErrorCode.RATE_LIMITED, message: 'too many requests from this user; slow down', headers: { 'retry-after': '60' } };
+        return { error: GATEWAY_ERRORS.RATE_LIMITED, message: 'too many requests from this user; slow down', headers: { 'retry-after': '60' } };
       }
       users.set(req, principal.user);
       return null;
@@ -218,7 +218,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
       // POST only: a GET would put NHS numbers into URLs, and so into proxy and access logs.
       if (req.method !== 'POST') {
         res.setHeader('allow', 'POST');
-        return sendJson(res, 405, { errors: [{ message: 'use POST for GraphQL requests', extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
+        return sendRefusal(res, { error: GATEWAY_ERRORS.METHOD_NOT_ALLOWED, message: 'use POST for GraphQL requests' });
       }
       return handleGraphQL(req, res);
     }

@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logger';
+import { HTTP_ERRORS } from './httpErrors';
 
 /**
  * Apollo Server formatError for production: errors graphql-js raised (syntax, validation),
@@ -10,6 +11,9 @@ import type { Logger } from '../logger';
  */
 export function createErrorMasker(logger: Logger, genericMessage: string) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // Not unwrapResolverError alone: it unwraps only errors with a path (resolvers), while
+    // Apollo also wraps errors from context functions and plugins, without a path, and
+    // those must be masked too.
     const original = error instanceof GraphQLError ? error.originalError : error;
     const unexpected = original instanceof Error && !(original instanceof GraphQLError);
     if (!unexpected) {
@@ -17,6 +21,6 @@ export function createErrorMasker(logger: Logger, genericMessage: string) {
       return { ...formatted, extensions };
     }
     logger.error({ err: original.message, path: formatted.path }, 'internal error');
-    return { message: genericMessage, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return { message: genericMessage, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: HTTP_ERRORS.INTERNAL_SERVER_ERROR.code } };
   };
 }

@@ -1,7 +1,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger';
-import { sendJson } from './createGraphQLHandler';
+import { sendRefusal } from './createGraphQLHandler';
+import { HTTP_ERRORS } from './httpErrors';
 
 /** Answers one request; `pathname` is the URL path without its query string. */
 export type Route = (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<void>;
@@ -31,7 +32,7 @@ export async function startHttpServer(route: Route, options: HttpServerOptions):
   const server = http.createServer((req, res) => {
     route(req, res, (req.url ?? '/').split('?')[0] ?? '/').catch((err: unknown) => {
       options.logger.error({ err: (err as Error).message }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent) sendRefusal(res, { error: HTTP_ERRORS.INTERNAL_SERVER_ERROR, message: 'Internal error' });
       else res.destroy();
     });
   });

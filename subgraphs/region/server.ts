@@ -11,6 +11,7 @@ import type { Authenticate } from '../../lib/auth/createAuthenticator';
 import { createErrorMasker } from '../../lib/http/createErrorMasker';
 import { startHttpServer } from '../../lib/http/startHttpServer';
 import { createGraphQLHandler, sendJson } from '../../lib/http/createGraphQLHandler';
+import { REGION_ERRORS } from './errors';
 import { SIGNATURE_HEADER, SignatureVerifier } from '../../lib/security/gatewaySignature';
 import type { Logger } from '../../lib/logger';
 import { createLoaders } from './createLoaders';
@@ -94,7 +95,7 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
       if (check.ok) return null;
       // Logged: an unsigned or replayed call to a region is an attempt to bypass the gateway.
       logger.warn({ reason: check.reason, remote: req.socket.remoteAddress }, 'rejected request without a valid gateway signature');
-      return { status: 401, code: 'UNAUTHENTICATED', message: `requests to a region must be signed by the national gateway (${check.reason})` };
+      return { error: REGION_ERRORS.UNAUTHENTICATED, message: `requests to a region must be signed by the national gateway (${check.reason})` };
     },
     context: async () => ({ loaders: createLoaders(pool, cache), pool, region, startedAt: Date.now() }),
   });
@@ -102,19 +103,19 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
   const handleIngest = createGraphQLHandler(ingest, {
     maxBodyBytes: maxBodyBytes * 8,
     verify: async (req) => {
-      if (!authenticate) return { status: 404, code: 'NOT_FOUND', message: 'ingest is disabled on this region' };
+      if (!authenticate) return { error: REGION_ERRORS.NOT_FOUND, message: 'ingest is disabled on this region' };
       const principal = await authenticate(req);
       switch (principal.kind) {
         case 'user': {
           const { user } = principal;
           if (user.role === 'ADMIN' || (user.role === 'ARCHIVE' && user.region === region.code)) return null;
           logger.warn({ user: user.id, role: user.role, tokenRegion: user.region }, 'ingest refused');
-          return { status: 403, code: 'FORBIDDEN', message: `only archives of region ${region.code} (or administrators) may write to its index` };
+          return { error: REGION_ERRORS.FORBIDDEN, message: `only archives of region ${region.code} (or administrators) may write to its index` };
         }
         case 'anonymous':
-          return { status: 401, code: 'UNAUTHENTICATED', message: 'ingest needs an archive bearer token' };
+          return { error: REGION_ERRORS.UNAUTHENTICATED, message: 'ingest needs an archive bearer token' };
         case 'invalid':
-          return { status: 401, code: 'UNAUTHENTICATED', message: principal.reason };
+          return { error: REGION_ERRORS.UNAUTHENTICATED, message: principal.reason };
         default: {
           const never: never = principal;
           throw new Error(`unknown principal ${String(never)}`);
