@@ -13,6 +13,7 @@ import { createGraphQLHandler, sendJson, sendRefusal, type Refusal } from '../li
 import type { Logger } from '../lib/logger';
 import { checkArgumentsPlugin } from './checkArgumentsPlugin';
 import { composeSupergraph, NATIONAL_SDL, SUBGRAPH } from './composeSupergraph';
+import { GATEWAY_DEFAULTS } from './defaults';
 import { GATEWAY_ERRORS } from './errors';
 import { FanOutDataSource } from './fanout/FanOutDataSource';
 import type { GatewayContext, User } from './GatewayContext';
@@ -38,28 +39,35 @@ export interface GatewayServerOptions {
   logger: Logger;
   /** 0 (default) picks a free port. */
   port?: number;
+  /** @defaultValue GATEWAY_DEFAULTS.host */
   host?: string;
   /** Verifies callers' JWTs; every GraphQL request needs a valid one. */
   authenticate: Authenticate;
   /** Master key from which each region's request-signing secret is derived. */
   regionSigningKey: string;
-  /** Activity counts below this are never shown exactly. Default 5. */
+  /** Activity counts below this are never shown exactly. @defaultValue GATEWAY_DEFAULTS.suppressionThreshold */
   suppressionThreshold?: number;
-  /** Requests per user per minute before RATE_LIMITED. Default 600. */
+  /** Requests per user per minute before RATE_LIMITED. @defaultValue GATEWAY_DEFAULTS.rateLimitPerMinute */
   rateLimitPerMinute?: number;
-  /** Query limits enforced by graphql-armor. */
+  /** Query limits enforced by graphql-armor. @defaultValue GATEWAY_DEFAULTS.maxDepth, maxCost, maxAliases, maxTokens */
   limits?: { maxDepth?: number; maxCost?: number; maxAliases?: number; maxTokens?: number };
-  /** Time budget per region. Default 2000 ms. */
+  /** Time budget per region unless its registration sets one, ms. @defaultValue GATEWAY_DEFAULTS.regionTimeoutMs */
   regionTimeoutMs?: number;
-  /** Registry re-read interval (other replicas' registrations). Default 5000 ms. */
+  /**
+   * Largest `timeoutMs` an archive may register for its own region (administrators may set
+   * more): a longer budget makes every national query wait longer. @defaultValue regionTimeoutMs
+   */
+  maxArchiveTimeoutMs?: number;
+  /** Registry re-read interval (other replicas' registrations), ms. @defaultValue GATEWAY_DEFAULTS.registryRefreshMs */
   registryRefreshMs?: number;
-  /** Circuit breaker: failures before opening, and how long it stays open. */
+  /** Circuit breaker: failures before opening, and how long it stays open. @defaultValue GATEWAY_DEFAULTS.breakerFailureThreshold, breakerOpenMs */
   breakerFailureThreshold?: number;
   breakerOpenMs?: number;
   /** Examples preloaded in the IDE. */
   ideExamples?: IdeExample[];
   /** Initial headers editor content in the IDE (a template such as {"Authorization": "Bearer "}). */
   ideDefaultHeaders?: string;
+  /** @defaultValue GATEWAY_DEFAULTS.maxBodyBytes */
   maxBodyBytes?: number;
 }
 
@@ -121,8 +129,8 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     pool,
     logger,
     signFor,
-    refreshMs: options.registryRefreshMs ?? 5000,
-    breaker: { failureThreshold: options.breakerFailureThreshold ?? 3, openMs: options.breakerOpenMs ?? 10_000 },
+    ...(options.registryRefreshMs !== undefined ? { refreshMs: options.registryRefreshMs } : {}),
+    breaker: { failureThreshold: options.breakerFailureThreshold, openMs: options.breakerOpenMs },
   });
   await registry.start();
   const fanOut = new FanOutDataSource({
@@ -130,23 +138,23 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     schema: regionSubgraphSchema(),
     logger,
     metrics,
-    defaultTimeoutMs: options.regionTimeoutMs ?? 2000,
-    suppressionThreshold: options.suppressionThreshold ?? 5,
+    defaultTimeoutMs: options.regionTimeoutMs,
+    suppressionThreshold: options.suppressionThreshold,
     regionHeaders: (region, body) => signFor(region.code, body),
   });
   const trail = new AuditTrail(pool);
-  const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, logger, options.regionTimeoutMs ?? 2000) as never }]));
+  const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, logger, options.maxArchiveTimeoutMs ?? options.regionTimeoutMs ?? GATEWAY_DEFAULTS.regionTimeoutMs) as never }]));
   const supergraphSdl = composeSupergraph();
   const policy = AccessPolicy.fromSupergraph(supergraphSdl);
   const armor = new ApolloArmor({
-    maxDepth: { n: options.limits?.maxDepth ?? 12 },
-    costLimit: { maxCost: options.limits?.maxCost ?? 5000 },
-    maxAliases: { n: options.limits?.maxAliases ?? 15 },
-    maxTokens: { n: options.limits?.maxTokens ?? 2000 },
+    maxDepth: { n: options.limits?.maxDepth ?? GATEWAY_DEFAULTS.maxDepth },
+    costLimit: { maxCost: options.limits?.maxCost ?? GATEWAY_DEFAULTS.maxCost },
+    maxAliases: { n: options.limits?.maxAliases ?? GATEWAY_DEFAULTS.maxAliases },
+    maxTokens: { n: options.limits?.maxTokens ?? GATEWAY_DEFAULTS.maxTokens },
     maxDirectives: { n: 20 },
     blockFieldSuggestion: { enabled: true },
   }).protect();
-  const limiter = new RateLimiterMemory({ points: options.rateLimitPerMinute ?? 600, duration: 60 });
+  const limiter = new RateLimiterMemory({ points: options.rateLimitPerMinute ?? GATEWAY_DEFAULTS.rateLimitPerMinute, duration: 60 });
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => (name === SUBGRAPH.regions ? fanOut : national),
@@ -175,7 +183,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
   await apollo.start();
   const users = new WeakMap<IncomingMessage, User>();
   const handleGraphQL = createGraphQLHandler(apollo, {
-    maxBodyBytes: options.maxBodyBytes ?? 256 * 1024,
+    maxBodyBytes: options.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes,
     // Every GraphQL request needs a verified token: refused here, before parsing, so an
     // anonymous or forged caller never reaches planning, let alone a region.
     verify: async (req): Promise<Refusal | null> => {
@@ -247,7 +255,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
       default:
         return sendJson(res, 404, { error: 'not found' });
     }
-  }, { port: options.port, host: options.host, logger });
+  }, { port: options.port, host: options.host ?? GATEWAY_DEFAULTS.host, logger });
   const { port, baseUrl } = server;
   logger.info({ url: `${baseUrl}/graphql` }, 'gateway listening');
   return {

@@ -7,6 +7,7 @@
  *  3. the national gateway on http://localhost:4000/graphql, with every region registered.
  * Ctrl-C stops every process it started.
  */
+import { GATEWAY_DEFAULTS } from '../gateway/defaults';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGHUP', () => void shutdown(0));
   const studiesPerRegion = envNumber('DEMO_STUDIES', 20_000, { min: 1, max: 10_000_000 });
-  const gatewayPort = envNumber('PORT', 4000, { min: 0, max: 65535 });
+  const gatewayPort = envNumber('PORT', GATEWAY_DEFAULTS.port, { min: 0, max: 65535 });
   const dataDir = path.resolve(envString('DATA_DIR', path.join(ROOT, '.data')));
   let adminUrl = envOptional('DATABASE_URL');
   if (!adminUrl) {
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
   const tryNumber = movers[0]?.nhsNumber ?? listMultiRegionNhsNumbers({ seed: SEED, regionCodes, studyCounts: studiesPerRegion, limit: 1 })[0]?.nhsNumber ?? '9990000018';
   const gateway = await startProcess('gateway', 'gateway/index.ts', {
     PORT: String(gatewayPort),
-    HOST: envString('HOST', '127.0.0.1'),
+    HOST: envString('HOST', GATEWAY_DEFAULTS.host),
     DATABASE_URL: withDatabase(adminUrl, 'national'),
     JWKS_FILE: keys.jwksFile,
     REGION_SIGNING_KEY: regionSigningKey,

@@ -4,6 +4,7 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { Agent, request } from 'undici';
 import type { Logger } from '../../lib/logger';
+import { GATEWAY_DEFAULTS } from '../defaults';
 import { formattedError, GatewayErrorCode } from '../errors';
 import type { GatewayMetrics } from '../observability/createGatewayMetrics';
 import type { RegionEndpoint, RegionRegistry } from '../registry/RegionRegistry';
@@ -21,11 +22,11 @@ export interface FanOutOptions {
   schema: GraphQLSchema;
   logger: Logger;
   metrics: GatewayMetrics;
-  /** Time budget per region unless its registration sets one. Default 2000 ms. */
+  /** Time budget per region unless its registration sets one, ms. @defaultValue GATEWAY_DEFAULTS.regionTimeoutMs */
   defaultTimeoutMs?: number;
-  /** Most open connections to one region; keep-alive reuses them. Default 32. */
+  /** Most open connections to one region; keep-alive reuses them. @defaultValue GATEWAY_DEFAULTS.connectionsPerRegion */
   connectionsPerRegion?: number;
-  /** Activity counts below this are never shown exactly. Default 5. */
+  /** Activity counts below this are never shown exactly. @defaultValue GATEWAY_DEFAULTS.suppressionThreshold */
   suppressionThreshold?: number;
   /** Extra headers for one region's copy of a fetch (request signing). */
   regionHeaders?: (region: RegionEndpoint, body: string) => Record<string, string>;
@@ -58,8 +59,8 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
   private readonly defaultTimeoutMs: number;
 
   constructor(private readonly options: FanOutOptions) {
-    this.defaultTimeoutMs = options.defaultTimeoutMs ?? 2000;
-    this.agent = new Agent({ connections: options.connectionsPerRegion ?? 32, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
+    this.defaultTimeoutMs = options.defaultTimeoutMs ?? GATEWAY_DEFAULTS.regionTimeoutMs;
+    this.agent = new Agent({ connections: options.connectionsPerRegion ?? GATEWAY_DEFAULTS.connectionsPerRegion, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
   }
 
   async close(): Promise<void> {
@@ -117,7 +118,7 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
       variables,
       answers,
       failures,
-      suppressionThreshold: this.options.suppressionThreshold ?? 5,
+      suppressionThreshold: this.options.suppressionThreshold ?? GATEWAY_DEFAULTS.suppressionThreshold,
       regionsAskedFor,
     });
     const errors = [...merged.errors, ...failureErrors];

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { Logger } from '../../lib/logger';
 import { CircuitBreaker, type CircuitBreakerOptions } from '../CircuitBreaker';
+import { GATEWAY_DEFAULTS } from '../defaults';
 import { checkRegionEndpoint } from './checkRegionEndpoint';
 
 /** A registered region as the fan-out sees it. */
@@ -31,9 +32,9 @@ export type DeregistrationOutcome = { kind: 'deregistered'; code: string } | { k
 export interface RegionRegistryOptions {
   pool: Pool;
   logger: Logger;
-  /** Budget for the health and schema check at registration. Default 5 s. */
+  /** Budget for the health and schema check at registration, ms. @defaultValue GATEWAY_DEFAULTS.registrationCheckTimeoutMs */
   checkTimeoutMs?: number;
-  /** How often to re-read registrations made through other replicas. Default 5 s; 0 disables. */
+  /** How often to re-read registrations made through other replicas, ms; 0 disables. @defaultValue GATEWAY_DEFAULTS.registryRefreshMs */
   refreshMs?: number;
   breaker?: CircuitBreakerOptions;
   /** Headers for one region's copy of a request (the gateway's signature). */
@@ -74,7 +75,7 @@ export class RegionRegistry {
   /** Reads every registration from the database and starts periodic refresh. */
   async start(): Promise<void> {
     await this.reload();
-    const every = this.options.refreshMs ?? 5000;
+    const every = this.options.refreshMs ?? GATEWAY_DEFAULTS.registryRefreshMs;
     if (every > 0) {
       this.timer = setInterval(() => {
         this.reload().catch((err: unknown) => this.options.logger.warn({ err: (err as Error).message }, 'registry refresh failed; keeping the last known regions'));
@@ -105,7 +106,7 @@ export class RegionRegistry {
     const code = input.code.trim().toUpperCase();
     const url = new URL(input.url.trim()).toString();
     const sign = this.options.signFor;
-    const check = await checkRegionEndpoint(url, this.options.checkTimeoutMs ?? 5000, (body) => sign?.(code, body) ?? {});
+    const check = await checkRegionEndpoint(url, this.options.checkTimeoutMs ?? GATEWAY_DEFAULTS.registrationCheckTimeoutMs, (body) => sign?.(code, body) ?? {});
     if (!check.ok) return { kind: 'refused', reasons: check.reasons };
     const { rows } = await this.options.pool.query<Row & { replaced: boolean }>(
       `INSERT INTO region_registration (code, name, url, timeout_ms) VALUES ($1, $2, $3, $4)

@@ -10,8 +10,8 @@ export type Route = (req: IncomingMessage, res: ServerResponse, pathname: string
 export interface HttpServerOptions {
   /** 0 (default) picks a free port. */
   port?: number;
-  /** Default 127.0.0.1. */
-  host?: string;
+  /** Each service states its own default (GATEWAY_DEFAULTS, REGION_DEFAULTS). */
+  host: string;
   logger: Logger;
 }
 
@@ -37,7 +37,7 @@ export async function startHttpServer(route: Route, options: HttpServerOptions):
     });
   });
   server.keepAliveTimeout = 65_000;
-  const host = options.host ?? '127.0.0.1';
+  const { host } = options;
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const port = (server.address() as AddressInfo).port;
   return {

@@ -13,6 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/start
 import { envNumber, envOptional, envString } from '../../lib/config/readEnv';
 import { createLogger } from '../../lib/logger';
 import { announceAndAwaitShutdown } from '../../lib/process/announceAndAwaitShutdown';
+import { REGION_DEFAULTS } from './defaults';
 import { createRegionServer } from './server';
 
 async function main(): Promise<void> {
@@ -30,17 +31,17 @@ async function main(): Promise<void> {
   }
   const authenticate = authenticatorFromEnv();
   if (!authenticate) logger.warn('no JWKS_FILE or JWKS_URL: the /ingest API is disabled');
-  const pool = createPool(databaseUrl, logger, { max: envNumber('DB_POOL_SIZE', 10, { min: 1, max: 200 }) });
+  const pool = createPool(databaseUrl, logger, { max: envNumber('DB_POOL_SIZE', REGION_DEFAULTS.dbPoolSize, { min: 1, max: 200 }) });
   const applied = await migrate(pool, 'region');
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const running = await createRegionServer({
     region: { code, name },
     pool,
     logger,
-    port: envNumber('PORT', 4100, { min: 0, max: 65535 }),
-    host: envString('HOST', '127.0.0.1'),
+    port: envNumber('PORT', REGION_DEFAULTS.port, { min: 0, max: 65535 }),
+    host: envString('HOST', REGION_DEFAULTS.host),
     archiveBaseUrl: envOptional('ARCHIVE_BASE_URL'),
-    cacheTtlSeconds: envNumber('CACHE_TTL_SECONDS', 30, { min: 0, max: 86_400 }),
+    cacheTtlSeconds: envNumber('CACHE_TTL_SECONDS', REGION_DEFAULTS.cacheTtlSeconds, { min: 0, max: 86_400 }),
     gatewaySecret: envString('GATEWAY_SHARED_SECRET'),
     authenticate,
   });

@@ -11,6 +11,7 @@ import type { Authenticate } from '../../lib/auth/createAuthenticator';
 import { createErrorMasker } from '../../lib/http/createErrorMasker';
 import { startHttpServer } from '../../lib/http/startHttpServer';
 import { createGraphQLHandler, sendJson } from '../../lib/http/createGraphQLHandler';
+import { REGION_DEFAULTS } from './defaults';
 import { REGION_ERRORS } from './errors';
 import { SIGNATURE_HEADER, SignatureVerifier } from '../../lib/security/gatewaySignature';
 import type { Logger } from '../../lib/logger';
@@ -29,12 +30,12 @@ export interface RegionServerOptions {
   logger: Logger;
   /** 0 (default) picks a free port. */
   port?: number;
-  /** Default 127.0.0.1. */
+  /** @defaultValue REGION_DEFAULTS.host */
   host?: string;
   archiveBaseUrl?: string | null;
-  /** node-cache TTL for patient histories; 0 disables. Default 30 s. */
+  /** node-cache TTL for patient histories, seconds; 0 disables. @defaultValue REGION_DEFAULTS.cacheTtlSeconds */
   cacheTtlSeconds?: number;
-  /** Largest request body accepted. Default 1 MiB (the ingest batch limit fits well inside). */
+  /** Largest /graphql request body; /ingest accepts eight times this. @defaultValue REGION_DEFAULTS.maxBodyBytes */
   maxBodyBytes?: number;
   /**
    * This region's secret shared with the national gateway (lib/security/gatewaySignature.ts).
@@ -65,7 +66,7 @@ export interface RunningRegion {
  */
 export async function createRegionServer(options: RegionServerOptions): Promise<RunningRegion> {
   const { region, pool, logger } = options;
-  const cache = new IndexCache({ ttlSeconds: options.cacheTtlSeconds ?? 30 });
+  const cache = new IndexCache({ ttlSeconds: options.cacheTtlSeconds });
   // No inline tracing, landing page or cache-control hints: the last instruments every
   // field (about 15% of a region's CPU) for headers nobody reads behind the gateway.
   const plugins = [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()];
@@ -86,7 +87,7 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
   });
   await subgraph.start();
   await ingest.start();
-  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const maxBodyBytes = options.maxBodyBytes ?? REGION_DEFAULTS.maxBodyBytes;
   const verifier = new SignatureVerifier(options.gatewaySecret);
   const handleSubgraph = createGraphQLHandler(subgraph, {
     maxBodyBytes,
@@ -143,7 +144,7 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
       default:
         return sendJson(res, 404, { error: 'not found' });
     }
-  }, { port: options.port, host: options.host, logger });
+  }, { port: options.port, host: options.host ?? REGION_DEFAULTS.host, logger });
   const { port, baseUrl: base } = server;
   logger.info({ region: region.code, url: `${base}/graphql` }, 'region listening');
   return {
