@@ -2,7 +2,8 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
-import { Agent, request } from 'undici';
+import { LRUCache } from 'lru-cache';
+import { Agent, request, type Dispatcher } from 'undici';
 import type { Logger } from '../../lib/logger';
 import { GATEWAY_DEFAULTS } from '../defaults';
 import { formattedError, GatewayErrorCode } from '../errors';
@@ -28,13 +29,14 @@ export interface FanOutOptions {
   connectionsPerRegion?: number;
   /** Activity counts below this are never shown exactly. @defaultValue GATEWAY_DEFAULTS.suppressionThreshold */
   suppressionThreshold?: number;
+  /** The HTTP client to regions (undici's MockAgent in unit tests); by default a keep-alive Agent. */
+  dispatcher?: Dispatcher;
   /** Extra headers for one region's copy of a fetch (request signing). */
   regionHeaders?: (region: RegionEndpoint, body: string) => Record<string, string>;
 }
 
 type Outcome = { kind: 'answer'; answer: RegionAnswer } | { kind: 'failure'; failure: RegionFailure; message: string };
 
-const PREPARED_CACHE_LIMIT = 2000;
 /** Region answers that blame the request, not the region. */
 const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set([
   ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
@@ -53,14 +55,17 @@ const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set([
  * error naming it and an incomplete history.
  */
 export class FanOutDataSource implements GraphQLDataSource<Record<string, unknown>> {
-  private readonly prepared = new Map<string, PreparedOperation>();
+  // Bounded by entries: the planner emits few distinct fetches, a client cannot grow it
+  // without bound, and an entry never goes stale (the contract is fixed for the process).
+  private readonly prepared = new LRUCache<string, PreparedOperation>({ max: 2000 });
   // undici: keep-alive, bounded connections per origin, far cheaper per request than node-fetch.
-  private readonly agent: Agent;
+  private readonly agent: Dispatcher;
   private readonly defaultTimeoutMs: number;
 
   constructor(private readonly options: FanOutOptions) {
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? GATEWAY_DEFAULTS.regionTimeoutMs;
-    this.agent = new Agent({ connections: options.connectionsPerRegion ?? GATEWAY_DEFAULTS.connectionsPerRegion, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
+    this.agent =
+      options.dispatcher ?? new Agent({ connections: options.connectionsPerRegion ?? GATEWAY_DEFAULTS.connectionsPerRegion, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
   }
 
   async close(): Promise<void> {
@@ -129,7 +134,6 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     let prepared = this.prepared.get(query);
     if (!prepared) {
       prepared = prepareFanOutOperation(query, this.options.schema);
-      if (this.prepared.size >= PREPARED_CACHE_LIMIT) this.prepared.clear();
       this.prepared.set(query, prepared);
     }
     return prepared;

@@ -14,7 +14,10 @@ export interface GatewayMetrics {
   circuitOpen: Gauge<'region'>;
 }
 
-export function createGatewayMetrics(): GatewayMetrics {
+/** What the circuit gauge reads at each scrape. */
+export type CircuitSource = () => Iterable<{ code: string; breaker: { isOpen: boolean } }>;
+
+export function createGatewayMetrics(circuits: CircuitSource = () => []): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'gateway_' });
   return {
@@ -40,6 +43,15 @@ export function createGatewayMetrics(): GatewayMetrics {
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
       registers: [registry],
     }),
-    circuitOpen: new Gauge({ name: 'gateway_region_circuit_open', help: '1 while a region is skipped by its circuit breaker', labelNames: ['region'], registers: [registry] }),
+    circuitOpen: new Gauge({
+      name: 'gateway_region_circuit_open',
+      help: '1 while a region is skipped by its circuit breaker',
+      labelNames: ['region'],
+      registers: [registry],
+      // Read at scrape time, so the gauge is current whoever scrapes the registry.
+      collect() {
+        for (const r of circuits()) this.set({ region: r.code }, r.breaker.isOpen ? 1 : 0);
+      },
+    }),
   };
 }

@@ -125,8 +125,7 @@ export class RegionRegistry {
   async deregister(code: string): Promise<DeregistrationOutcome> {
     const normalised = code.trim().toUpperCase();
     const { rowCount } = await this.options.pool.query('DELETE FROM region_registration WHERE code = $1', [normalised]);
-    await this.reload();
-    this.breakers.delete(normalised);
+    await this.reload(); // also forgets the region's breaker
     if (!rowCount) return { kind: 'not-registered', code: normalised };
     this.options.logger.info({ region: normalised }, 'region deregistered');
     return { kind: 'deregistered', code: normalised };

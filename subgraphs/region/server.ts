@@ -11,6 +11,7 @@ import type { Authenticate } from '../../lib/auth/createAuthenticator';
 import { createErrorMasker } from '../../lib/http/createErrorMasker';
 import { startHttpServer } from '../../lib/http/startHttpServer';
 import { createGraphQLHandler, sendJson } from '../../lib/http/createGraphQLHandler';
+import { requireUser } from '../../lib/auth/requireUser';
 import { REGION_DEFAULTS } from './defaults';
 import { REGION_ERRORS } from './errors';
 import { SIGNATURE_HEADER, SignatureVerifier } from '../../lib/security/gatewaySignature';
@@ -105,23 +106,12 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
     maxBodyBytes: maxBodyBytes * 8,
     verify: async (req) => {
       if (!authenticate) return { error: REGION_ERRORS.NOT_FOUND, message: 'ingest is disabled on this region' };
-      const principal = await authenticate(req);
-      switch (principal.kind) {
-        case 'user': {
-          const { user } = principal;
-          if (user.role === 'ADMIN' || (user.role === 'ARCHIVE' && user.region === region.code)) return null;
-          logger.warn({ user: user.id, role: user.role, tokenRegion: user.region }, 'ingest refused');
-          return { error: REGION_ERRORS.FORBIDDEN, message: `only archives of region ${region.code} (or administrators) may write to its index` };
-        }
-        case 'anonymous':
-          return { error: REGION_ERRORS.UNAUTHENTICATED, message: 'ingest needs an archive bearer token' };
-        case 'invalid':
-          return { error: REGION_ERRORS.UNAUTHENTICATED, message: principal.reason };
-        default: {
-          const never: never = principal;
-          throw new Error(`unknown principal ${String(never)}`);
-        }
-      }
+      const checked = requireUser(await authenticate(req), { unauthenticated: REGION_ERRORS.UNAUTHENTICATED, anonymousMessage: 'ingest needs an archive bearer token', challenge: false });
+      if ('refusal' in checked) return checked.refusal;
+      const { user } = checked;
+      if (user.role === 'ADMIN' || (user.role === 'ARCHIVE' && user.region === region.code)) return null;
+      logger.warn({ user: user.id, role: user.role, tokenRegion: user.region }, 'ingest refused');
+      return { error: REGION_ERRORS.FORBIDDEN, message: `only archives of region ${region.code} (or administrators) may write to its index` };
     },
     context: async () => ({}),
   });
