@@ -18,7 +18,8 @@ import { prepareFanOutOperation, type PreparedOperation } from './prepareFanOutO
 
 /** Options for {@link FanOutDataSource}. */
 export interface FanOutOptions {
-  registry: RegionRegistry;
+  /** Where the registered regions come from (the registry's current snapshot). */
+  registry: Pick<RegionRegistry, 'list'>;
   /** The regional contract as a subgraph schema (lib/contract.ts). */
   schema: GraphQLSchema;
   logger: Logger;
