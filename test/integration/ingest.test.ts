@@ -118,20 +118,24 @@ describe('ingest into a regional index', () => {
   });
 
   it('keeps a study entered in error when a routine re-feed sends it without a status', async () => {
-    const uid = '1.2.826.0.1.3680043.10.999.101';
-    const refeed = await write(UPSERT, { studies: [studyInput('101', nhs, { studyDate: '20240302', studyTime: '0930' })] });
+    const uid = '1.2.826.0.1.3680043.10.999.400';
+    const statusOf = async () => (await db.pool.query('SELECT status FROM study WHERE study_instance_uid = $1', [uid])).rows[0]?.status;
+    const marked = await write(UPSERT, { studies: [studyInput('400', nhs, { status: 'ENTERED_IN_ERROR' })] });
+    expect(marked.data.upsertStudies).toMatchObject({ inserted: 1 });
+    const refeed = await write(UPSERT, { studies: [studyInput('400', nhs)] });
     expect(refeed.data.upsertStudies).toMatchObject({ accepted: 1, updated: 0, unchanged: 1 });
-    const { rows } = await db.pool.query('SELECT status FROM study WHERE study_instance_uid = $1', [uid]);
-    expect(rows[0].status).toBe('ENTERED_IN_ERROR');
-    const restored = await write(UPSERT, { studies: [studyInput('101', nhs, { studyDate: '20240302', studyTime: '0930', status: 'AVAILABLE' })] });
+    expect(await statusOf()).toBe('ENTERED_IN_ERROR');
+    const restored = await write(UPSERT, { studies: [studyInput('400', nhs, { status: 'AVAILABLE' })] });
     expect(restored.data.upsertStudies).toMatchObject({ updated: 1 });
-    await write(UPSERT, { studies: [studyInput('101', nhs, { studyDate: '20240302', studyTime: '0930', status: 'ENTERED_IN_ERROR' })] });
+    expect(await statusOf()).toBe('AVAILABLE');
   });
 
   it('marks entered in error through upsert too', async () => {
-    const res = await write( UPSERT, { studies: [studyInput('200', nhs, { status: 'ENTERED_IN_ERROR' })] });
+    const uid = '1.2.826.0.1.3680043.10.999.500';
+    expect((await write(UPSERT, { studies: [studyInput('500', nhs)] })).data.upsertStudies).toMatchObject({ inserted: 1 });
+    const res = await write(UPSERT, { studies: [studyInput('500', nhs, { status: 'ENTERED_IN_ERROR' })] });
     expect(res.data.upsertStudies).toMatchObject({ updated: 1 });
-    const { rows } = await db.pool.query(`SELECT status FROM study WHERE study_instance_uid = '1.2.826.0.1.3680043.10.999.200'`);
+    const { rows } = await db.pool.query('SELECT status FROM study WHERE study_instance_uid = $1', [uid]);
     expect(rows[0].status).toBe('ENTERED_IN_ERROR');
   });
 
