@@ -12,6 +12,7 @@ import type { RegionEndpoint, RegionRegistry } from '../registry/RegionRegistry'
 import type { GatewayContext } from '../GatewayContext';
 import { collectNhsNumbers, countStudies } from '../audit/extractAuditFacts';
 import { mergeRegionAnswers } from './merge/mergeRegionAnswers';
+import type { RegionFailureStatus } from '../../lib/domain/RegionRef';
 import type { RegionAnswer, RegionFailure } from './merge/RegionAnswer';
 import { regionsAskedFor, routeFetch } from './routeFetch';
 import { prepareFanOutOperation, type PreparedOperation } from './prepareFanOutOperation';
@@ -151,7 +152,7 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     const budget = region.timeoutMs ?? this.defaultTimeoutMs;
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const fail = (status: 'UNAVAILABLE' | 'TIMEOUT', message: string, detail?: string, countsAgainstRegion = true): Outcome => {
+    const fail = (status: RegionFailureStatus, message: string, detail?: string, countsAgainstRegion = true): Outcome => {
       // A region refusing what we sent (validation) is not the region being down: it must
       // not open the breaker, or one odd query could switch a region off for everyone.
       if (countsAgainstRegion) region.breaker.onFailure();

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { Logger } from '../../lib/logger';
 import { CircuitBreaker, type CircuitBreakerOptions } from '../CircuitBreaker';
 import { GATEWAY_DEFAULTS } from '../defaults';
+import { parseRegionCode, REGION_CODE_RULE } from '../../lib/domain/parseRegionCode';
 import { checkRegionEndpoint } from './checkRegionEndpoint';
 
 /** A registered region as the fan-out sees it. */
@@ -144,7 +145,7 @@ export class RegionRegistry {
 /** Reasons a registration is malformed, before anything is contacted. */
 export function validateRegistration(input: RegistrationInput): string[] {
   const reasons: string[] = [];
-  if (!/^[A-Z0-9]{2,12}$/.test(input.code.trim().toUpperCase())) reasons.push('code must be 2-12 letters or digits');
+  if (parseRegionCode(input.code) === null) reasons.push(`code must be ${REGION_CODE_RULE}`);
   if (input.name.trim() === '' || input.name.length > 200) reasons.push('name must be 1-200 characters');
   try {
     const u = new URL(input.url.trim());

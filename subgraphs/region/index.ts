@@ -11,14 +11,15 @@ import { createPool } from '../../lib/db/createPool';
 import { migrate } from '../../lib/db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/startEmbeddedPostgres';
 import { envNumber, envOptional, envString } from '../../lib/config/readEnv';
+import { parseRegionCode, REGION_CODE_RULE } from '../../lib/domain/parseRegionCode';
 import { createLogger } from '../../lib/logger';
 import { announceAndAwaitShutdown } from '../../lib/process/announceAndAwaitShutdown';
 import { REGION_DEFAULTS } from './defaults';
 import { createRegionServer } from './server';
 
 async function main(): Promise<void> {
-  const code = envString('REGION_CODE').toUpperCase();
-  if (!/^[A-Z0-9]{2,12}$/.test(code)) throw new Error(`REGION_CODE must be 2-12 letters or digits, got "${code}"`);
+  const code = parseRegionCode(envString('REGION_CODE'));
+  if (code === null) throw new Error(`REGION_CODE must be ${REGION_CODE_RULE}, got "${envString('REGION_CODE')}"`);
   const name = envString('REGION_NAME', code);
   const logger = createLogger(`region-${code.toLowerCase()}`);
   let embedded: EmbeddedPostgres | null = null;

@@ -17,7 +17,8 @@ import { REGION_ERRORS } from './errors';
 import { SIGNATURE_HEADER, SignatureVerifier } from '../../lib/security/gatewaySignature';
 import type { Logger } from '../../lib/logger';
 import { createLoaders } from './createLoaders';
-import { createResolvers, type RegionContext, type RegionIdentity } from './createResolvers';
+import type { RegionRef } from '../../lib/domain/RegionRef';
+import { createResolvers, type RegionContext } from './createResolvers';
 import { IndexCache } from './IndexCache';
 import { createIngestResolvers } from './ingest/createIngestResolvers';
 
@@ -25,7 +26,7 @@ const INGEST_SDL = fs.readFileSync(path.join(SCHEMA_DIR, 'region-ingest.graphql'
 
 /** Options for {@link createRegionServer}. */
 export interface RegionServerOptions {
-  region: RegionIdentity;
+  region: RegionRef;
   /** The region's own index database, already migrated. */
   pool: Pool;
   logger: Logger;

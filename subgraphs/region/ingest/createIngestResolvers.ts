@@ -4,7 +4,7 @@ import { parseDicomUid } from '../../../lib/domain/dicomValues';
 import { writeStudies } from '../db/studyWrites';
 import { badUserInput } from '../errors';
 import type { IndexCache } from '../IndexCache';
-import type { RegionIdentity } from '../createResolvers';
+import type { RegionRef } from '../../../lib/domain/RegionRef';
 import type { StudyRecord } from '../StudyRecord';
 import { validateStudyInput, type StudyInput } from './validateStudyInput';
 
@@ -13,7 +13,7 @@ export const MAX_INGEST_BATCH = 1000;
 export interface IngestOptions {
   pool: Pool;
   cache: IndexCache;
-  region: RegionIdentity;
+  region: RegionRef;
   /** Base of the archive's DICOMweb service, used when a record has no wadoRsUrl. */
   archiveBaseUrl: string | null;
 }
