@@ -11,7 +11,7 @@ export interface NamedSubjects {
   problem: string | null;
 }
 
-export function findNamedSubjects(document: DocumentNode, variables: Record<string, unknown>): NamedSubjects {
+function findNamedSubjects(document: DocumentNode, variables: Record<string, unknown>): NamedSubjects {
   const nhsNumbers = new Set<string>();
   const studyUids = new Set<string>();
   let problem: string | null = null;

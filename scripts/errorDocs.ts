@@ -3,7 +3,7 @@ import { GATEWAY_ERRORS } from '../gateway/errors';
 import { REGION_ERRORS } from '../subgraphs/region/errors';
 
 /** The README sections generated from the error registries, by marker name. */
-export const ERROR_SECTIONS: Record<string, Record<string, ErrorCodeDefinition>> = {
+const ERROR_SECTIONS: Record<string, Record<string, ErrorCodeDefinition>> = {
   'gateway-errors': GATEWAY_ERRORS,
   'region-errors': REGION_ERRORS,
 };

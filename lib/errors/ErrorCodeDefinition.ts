@@ -27,9 +27,6 @@ export function makeCodeDefinition<C extends string>(code: C, httpStatus: number
   };
 }
 
-/** A registry: every code a service produces, keyed by the code itself. */
-export type ErrorRegistry = { readonly [C in string]: ErrorCodeDefinition<C> };
-
 /** The code strings of a registry, for comparisons such as `extensions.code === Codes.X`. */
 export function codesOf<R extends Record<string, ErrorCodeDefinition>>(registry: R): { readonly [K in keyof R]: R[K]['code'] } {
   return Object.fromEntries(Object.entries(registry).map(([k, d]) => [k, d.code])) as { readonly [K in keyof R]: R[K]['code'] };

@@ -27,10 +27,10 @@ export function sendRefusal(res: ServerResponse, refusal: Refusal): void {
 }
 
 /** Thrown by {@link readBody} when a request body is larger than allowed. */
-export class BodyTooLargeError extends Error {}
+class BodyTooLargeError extends Error {}
 
 /** Reads a request body as text, refusing more than `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) {

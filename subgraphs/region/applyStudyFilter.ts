@@ -20,7 +20,7 @@ export interface StudyFilter {
   includeEnteredInError: boolean;
 }
 
-export const MAX_FIRST = 1000;
+const MAX_FIRST = 1000;
 
 /** Validates filter and `first`; bad values are BAD_USER_INPUT errors that say what is wrong. */
 export function parseStudyFilter(input: StudyFilterInput | null | undefined): StudyFilter {

@@ -29,7 +29,7 @@ export function mergeRegionErrors(root: SelectionShape, answers: readonly Region
 }
 
 /** Re-points a region's error path at the merged data, following studies that moved. */
-export function remapPath(path: ReadonlyArray<string | number>, shape: SelectionShape, original: unknown, merged: unknown): Path | undefined {
+function remapPath(path: ReadonlyArray<string | number>, shape: SelectionShape, original: unknown, merged: unknown): Path | undefined {
   const out: Path = [];
   let field: FieldShape | undefined;
   let currentShape: SelectionShape | null = shape;

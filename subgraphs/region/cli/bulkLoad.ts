@@ -4,7 +4,8 @@ import { createLogger } from '../../../lib/logger';
 import { createProgressReporter } from '../bulk/createProgressReporter';
 import { loadDicomJsonFile } from '../bulk/loadDicomJsonFile';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS } from '../bulk/loadStudies';
-import { integerArg, parseCliArgs, stringArg, urlArg } from './parseCliArgs';
+import { integerArg, stringArg, urlArg } from './parseCliArgs';
+import { runCli } from './runCli';
 
 const USAGE = `Loads a DICOM JSON file (a QIDO-RS JSON array, or NDJSON) into the regional index at DATABASE_URL.
 
@@ -22,34 +23,25 @@ Exit status: 0 when the load completed, even if some records were refused (see t
 summary and the rejects file); 1 when it could not complete; 2 for bad arguments.
 Re-running is safe: unchanged studies are left alone, changed ones updated.`;
 
-async function main(argv: string[]): Promise<number> {
-  const args = parseCliArgs(argv, {
-    file: { type: 'string' },
-    format: { type: 'string' },
-    rejects: { type: 'string' },
-    'viewer-base-url': { type: 'string' },
-    'chunk-size': { type: 'string' },
-    connections: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (args.ok && args.values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const fail = (message: string) => {
-    process.stderr.write(`${message}\n\n${USAGE}\n`);
-    return 2;
-  };
-  if (!args.ok) return fail(args.message);
-  const file = stringArg(args.values, 'file');
+const OPTIONS = {
+  file: { type: 'string' },
+  format: { type: 'string' },
+  rejects: { type: 'string' },
+  'viewer-base-url': { type: 'string' },
+  'chunk-size': { type: 'string' },
+  connections: { type: 'string' },
+} as const;
+
+runCli('bulk load', USAGE, OPTIONS, async ({ values, fail }) => {
+  const file = stringArg(values, 'file');
   if (!file) return fail('--file is required');
-  const format = stringArg(args.values, 'format') ?? 'auto';
+  const format = stringArg(values, 'format') ?? 'auto';
   if (format !== 'auto' && format !== 'json' && format !== 'ndjson') return fail(`--format must be auto, json or ndjson, got "${format}"`);
-  const viewer = urlArg(args.values, 'viewer-base-url');
+  const viewer = urlArg(values, 'viewer-base-url');
   if (!viewer.ok) return fail(viewer.message);
-  const chunkSize = integerArg(args.values, 'chunk-size');
+  const chunkSize = integerArg(values, 'chunk-size');
   if (!chunkSize.ok) return fail(chunkSize.message);
-  const connections = integerArg(args.values, 'connections');
+  const connections = integerArg(values, 'connections');
   if (!connections.ok) return fail(connections.message);
   if (chunkSize.value === 0 || connections.value === 0) return fail('--chunk-size and --connections must be at least 1');
   const url = process.env.DATABASE_URL;
@@ -64,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
     const result = await loadDicomJsonFile(pool, {
       file,
       format,
-      ...(stringArg(args.values, 'rejects') !== undefined ? { rejectsPath: stringArg(args.values, 'rejects')! } : {}),
+      ...(stringArg(values, 'rejects') !== undefined ? { rejectsPath: stringArg(values, 'rejects')! } : {}),
       ...(viewer.value !== undefined ? { viewerBaseUrl: viewer.value } : {}),
       ...(chunkSize.value !== undefined ? { chunkSize: chunkSize.value } : {}),
       connections: lanes,
@@ -84,14 +76,4 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await pool.end();
   }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`bulk load failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+});

@@ -4,7 +4,8 @@ import { createLogger } from '../../../lib/logger';
 import { createProgressReporter } from '../bulk/createProgressReporter';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS } from '../bulk/loadStudies';
 import { seedRegion } from '../synthetic/seedRegion';
-import { integerArg, parseCliArgs } from './parseCliArgs';
+import { integerArg } from './parseCliArgs';
+import { runCli } from './runCli';
 import { SYNTHETIC_REGION_OPTIONS, SYNTHETIC_REGION_USAGE, syntheticRegionArgs } from './syntheticRegionArgs';
 
 const USAGE = `Generates a synthetic region and loads it straight into the regional index at DATABASE_URL.
@@ -18,27 +19,12 @@ ${SYNTHETIC_REGION_USAGE}
 
 Seeding again with the same options changes nothing.`;
 
-async function main(argv: string[]): Promise<number> {
-  const args = parseCliArgs(argv, {
-    ...SYNTHETIC_REGION_OPTIONS,
-    'chunk-size': { type: 'string' },
-    connections: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (args.ok && args.values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const fail = (message: string) => {
-    process.stderr.write(`${message}\n\n${USAGE}\n`);
-    return 2;
-  };
-  if (!args.ok) return fail(args.message);
-  const parsed = syntheticRegionArgs(args.values);
+runCli('seed', USAGE, { ...SYNTHETIC_REGION_OPTIONS, 'chunk-size': { type: 'string' }, connections: { type: 'string' } }, async ({ values, fail }) => {
+  const parsed = syntheticRegionArgs(values);
   if (!parsed.ok) return fail(parsed.message);
-  const chunkSize = integerArg(args.values, 'chunk-size');
+  const chunkSize = integerArg(values, 'chunk-size');
   if (!chunkSize.ok) return fail(chunkSize.message);
-  const connections = integerArg(args.values, 'connections');
+  const connections = integerArg(values, 'connections');
   if (!connections.ok) return fail(connections.message);
   if (chunkSize.value === 0 || connections.value === 0) return fail('--chunk-size and --connections must be at least 1');
   const url = process.env.DATABASE_URL;
@@ -60,14 +46,4 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await pool.end();
   }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`seed failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+});

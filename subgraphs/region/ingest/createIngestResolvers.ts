@@ -8,7 +8,7 @@ import type { RegionRef } from '../../../lib/domain/RegionRef';
 import type { StudyRecord } from '../StudyRecord';
 import { validateStudyInput, type StudyInput } from './validateStudyInput';
 
-export const MAX_INGEST_BATCH = 1000;
+const MAX_INGEST_BATCH = 1000;
 
 export interface IngestOptions {
   pool: Pool;
