@@ -1,3 +1,4 @@
+import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logger';
 import { HTTP_ERRORS } from './httpErrors';
@@ -11,10 +12,11 @@ import { HTTP_ERRORS } from './httpErrors';
  */
 export function createErrorMasker(logger: Logger, genericMessage: string) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    // Not unwrapResolverError alone: it unwraps only errors with a path (resolvers), while
-    // Apollo also wraps errors from context functions and plugins, without a path, and
-    // those must be masked too.
-    const original = error instanceof GraphQLError ? error.originalError : error;
+    // unwrapResolverError takes off graphql-js's wrapper around what a resolver threw. Errors
+    // from context functions and plugins arrive wrapped without a path, which it leaves
+    // alone, so what remains wrapped is unwrapped once more: those must be masked too.
+    const thrown = unwrapResolverError(error);
+    const original = thrown instanceof GraphQLError ? thrown.originalError : thrown;
     const unexpected = original instanceof Error && !(original instanceof GraphQLError);
     if (!unexpected) {
       const { stacktrace: _stack, serviceName: _service, ...extensions } = formatted.extensions ?? {};
