@@ -3,8 +3,8 @@ import { migrate } from '../../../lib/db/migrate';
 import { createLogger } from '../../../lib/logger';
 import { createProgressReporter } from '../bulk/createProgressReporter';
 import { loadDicomJsonFile } from '../bulk/loadDicomJsonFile';
-import { DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS } from '../bulk/loadStudies';
-import { integerArg, stringArg, urlArg } from './parseCliArgs';
+import { LOAD_TARGET_OPTIONS, LOAD_TARGET_USAGE, loadTargetArgs } from './loadTargetArgs';
+import { stringArg, urlArg } from './parseCliArgs';
 import { runCli } from './runCli';
 
 const USAGE = `Loads a DICOM JSON file (a QIDO-RS JSON array, or NDJSON) into the regional index at DATABASE_URL.
@@ -15,8 +15,7 @@ Usage: DATABASE_URL=postgres://... tsx subgraphs/region/cli/bulkLoad.ts --file s
   --format auto|json|ndjson  default auto: "[" first means a JSON array, else NDJSON
   --rejects FILE           refused records with reasons, NDJSON (default FILE.rejects.ndjson; written only if any)
   --viewer-base-url URL    viewer launch URL; each study's viewer link is URL?StudyInstanceUID=...
-  --chunk-size N           studies per transaction (default ${DEFAULT_CHUNK_SIZE})
-  --connections N          parallel database connections (default ${DEFAULT_CONNECTIONS})
+${LOAD_TARGET_USAGE}
   -h, --help               this text
 
 Exit status: 0 when the load completed, even if some records were refused (see the
@@ -28,8 +27,7 @@ const OPTIONS = {
   format: { type: 'string' },
   rejects: { type: 'string' },
   'viewer-base-url': { type: 'string' },
-  'chunk-size': { type: 'string' },
-  connections: { type: 'string' },
+  ...LOAD_TARGET_OPTIONS,
 } as const;
 
 runCli('bulk load', USAGE, OPTIONS, async ({ values, fail }) => {
@@ -39,16 +37,12 @@ runCli('bulk load', USAGE, OPTIONS, async ({ values, fail }) => {
   if (format !== 'auto' && format !== 'json' && format !== 'ndjson') return fail(`--format must be auto, json or ndjson, got "${format}"`);
   const viewer = urlArg(values, 'viewer-base-url');
   if (!viewer.ok) return fail(viewer.message);
-  const chunkSize = integerArg(values, 'chunk-size');
-  if (!chunkSize.ok) return fail(chunkSize.message);
-  const connections = integerArg(values, 'connections');
-  if (!connections.ok) return fail(connections.message);
-  if (chunkSize.value === 0 || connections.value === 0) return fail('--chunk-size and --connections must be at least 1');
-  const url = process.env.DATABASE_URL;
-  if (!url) return fail('DATABASE_URL is not set: point it at the region\'s PostgreSQL database');
+  const target = loadTargetArgs(values);
+  if (!target.ok) return fail(target.message);
+  const { url, chunkSize } = target;
 
   const logger = createLogger('bulk-load');
-  const lanes = connections.value ?? DEFAULT_CONNECTIONS;
+  const lanes = target.connections;
   const pool = createPool(url, logger, { max: lanes + 1 });
   try {
     await migrate(pool, 'region');
@@ -58,7 +52,7 @@ runCli('bulk load', USAGE, OPTIONS, async ({ values, fail }) => {
       format,
       ...(stringArg(values, 'rejects') !== undefined ? { rejectsPath: stringArg(values, 'rejects')! } : {}),
       ...(viewer.value !== undefined ? { viewerBaseUrl: viewer.value } : {}),
-      ...(chunkSize.value !== undefined ? { chunkSize: chunkSize.value } : {}),
+      ...(chunkSize !== undefined ? { chunkSize } : {}),
       connections: lanes,
       onProgress: (figures) => {
         progress ??= createProgressReporter({ label: 'bulk load', total: figures.total ?? 0, unit: 'bytes' });
