@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole system on one machine with only Node installed.
- *  1. an embedded PostgreSQL (data kept in .data/demo-pg between runs), or DATABASE_URL;
+ *  1. an embedded PostgreSQL (data kept in $DATA_DIR/demo-pg, default .data, between runs), or DATABASE_URL;
  *  2. three demo regions as separate processes, each over its own database, seeded with
  *     generated data (through the project's bulk loader) in which some patients have
  *     studies in several regions;
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(envString('DATA_DIR', path.join(ROOT, '.data')));
   let adminUrl = envOptional('DATABASE_URL');
   if (!adminUrl) {
-    say('starting embedded PostgreSQL (data in .data/demo-pg)...');
+    say(`starting embedded PostgreSQL (data in ${path.join(dataDir, 'demo-pg')})...`);
     embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'demo-pg') });
     adminUrl = embedded.url;
   }
