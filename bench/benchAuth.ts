@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ensureDemoKeys, issueDemoToken } from '../lib/auth/demoKeys';
+import { ensureDemoKeys, issueDemoToken } from '../dev/demoKeys';
 import { deriveRegionSecret, SIGNATURE_HEADER, signRequest } from '../lib/security/gatewaySignature';
 
 /** The kinds of process the bench starts (see startBenchProcess). */

@@ -2,10 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { request } from 'undici';
+import { parseListeningLine, ROOT, stopChild } from '../dev/spawnService';
 import { benchProcessEnv, type ServiceRole } from './benchAuth';
 import { cpuSeconds, peakRssMb } from './procStats';
 
-export const ROOT = path.resolve(__dirname, '..');
+export { ROOT };
 
 /** What to run and how to tell it is ready. */
 export interface BenchProcessSpec {
@@ -104,13 +105,8 @@ export async function startBenchProcess(spec: BenchProcessSpec): Promise<BenchPr
   // Always drain both pipes: a full pipe would block the service.
   readline.createInterface({ input: child.stdout! }).on('line', (line) => {
     tail(output, line);
-    if (!listening || !line.startsWith('{')) return;
-    try {
-      const parsed = JSON.parse(line) as Record<string, string>;
-      if (parsed.event === 'listening') listening(parsed);
-    } catch {
-      // a log line
-    }
+    const parsed = listening ? parseListeningLine(line) : null;
+    if (parsed) listening?.(parsed);
   });
   let inspectorUrl: string | null = null;
   readline.createInterface({ input: child.stderr! }).on('line', (line) => {
@@ -148,15 +144,9 @@ export async function startBenchProcess(spec: BenchProcessSpec): Promise<BenchPr
       }
       stopping = true;
       if (exited === null) {
-        let killed = false;
-        const force = setTimeout(() => {
-          killed = true;
-          child.kill('SIGKILL');
-        }, STOP_GRACE_MS);
-        child.kill('SIGTERM');
+        const how = await stopChild(child, STOP_GRACE_MS);
         await exitPromise;
-        clearTimeout(force);
-        if (first) record.stoppedBy = killed ? 'SIGKILL' : 'SIGTERM';
+        if (first) record.stoppedBy = how;
       } else if (first) {
         record.stoppedBy = 'already exited';
       }

@@ -1,8 +1,10 @@
+import { GATEWAY_DEFAULTS } from './defaults';
+
 /** Options for {@link CircuitBreaker}. */
 export interface CircuitBreakerOptions {
-  /** Consecutive failures that open the circuit. Default 3. */
+  /** Consecutive failures that open the circuit. @defaultValue GATEWAY_DEFAULTS.breakerFailureThreshold */
   failureThreshold?: number;
-  /** How long an open circuit skips the region before letting one probe through. Default 10 s. */
+  /** How long an open circuit skips the region before letting one probe through, ms. @defaultValue GATEWAY_DEFAULTS.breakerOpenMs */
   openMs?: number;
   /** Injected clock, for tests. */
   now?: () => number;
@@ -24,8 +26,8 @@ export class CircuitBreaker {
   private readonly now: () => number;
 
   constructor(options: CircuitBreakerOptions = {}) {
-    this.threshold = options.failureThreshold ?? 3;
-    this.openMs = options.openMs ?? 10_000;
+    this.threshold = options.failureThreshold ?? GATEWAY_DEFAULTS.breakerFailureThreshold;
+    this.openMs = options.openMs ?? GATEWAY_DEFAULTS.breakerOpenMs;
     this.now = options.now ?? Date.now;
   }
 

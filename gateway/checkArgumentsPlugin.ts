@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { getVariableValues, valueFromASTUntyped, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { parseNhsNumber } from '../lib/domain/parseNhsNumber';
 import { parseFirst, parseStudyFilter, type StudyFilterInput } from '../lib/domain/parseStudyFilter';
-import { gatewayError, GatewayErrorCode } from './errors';
+import { GATEWAY_ERRORS, gatewayError, GatewayErrorCode } from './errors';
 import type { GatewayContext } from './GatewayContext';
 
 /** The patients and studies an operation names, and the first malformed NHS number. */
@@ -14,7 +14,7 @@ export interface NamedSubjects {
   historyProblem: { argument: string; reason: string } | null;
 }
 
-export function findNamedSubjects(document: DocumentNode, variables: Record<string, unknown>): NamedSubjects {
+function findNamedSubjects(document: DocumentNode, variables: Record<string, unknown>): NamedSubjects {
   const nhsNumbers = new Set<string>();
   const studyUids = new Set<string>();
   let problem: string | null = null;
@@ -63,10 +63,11 @@ export function checkArgumentsPlugin(): ApolloServerPlugin<GatewayContext> {
           const subjects = findNamedSubjects(document, coercedVariables(schema, operation, request.variables ?? {}));
           for (const n of subjects.nhsNumbers) contextValue.audit.nhsNumbers.add(n);
           for (const u of subjects.studyUids) contextValue.audit.studyUids.add(u);
-          if (subjects.problem) throw gatewayError(GatewayErrorCode.BAD_USER_INPUT, subjects.problem, { argument: 'nhsNumber', http: { status: 400 } });
+          const status = { status: GATEWAY_ERRORS.BAD_USER_INPUT.httpStatus };
+          if (subjects.problem) throw gatewayError(GatewayErrorCode.BAD_USER_INPUT, subjects.problem, { argument: 'nhsNumber', http: status });
           if (subjects.historyProblem) {
             const { argument, reason } = subjects.historyProblem;
-            throw gatewayError(GatewayErrorCode.BAD_USER_INPUT, reason, { argument, http: { status: 400 } });
+            throw gatewayError(GatewayErrorCode.BAD_USER_INPUT, reason, { argument, http: status });
           }
         },
       };

@@ -1,25 +1,39 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { codesOf, makeCodeDefinition } from '../lib/errors/ErrorCodeDefinition';
+import { HTTP_ERRORS } from '../lib/http/httpErrors';
 
-/** Every error code the national gateway produces, defined once. */
-export const GatewayErrorCode = {
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  REGION_UNAVAILABLE: 'REGION_UNAVAILABLE',
-  REGION_TIMEOUT: 'REGION_TIMEOUT',
-  NO_REGIONS: 'NO_REGIONS',
-  REGISTRATION_REFUSED: 'REGISTRATION_REFUSED',
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
-  RATE_LIMITED: 'RATE_LIMITED',
-  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+/**
+ * Every error code the national gateway produces, defined once. Clients branch on
+ * `extensions.code`, never on message text. The README's table is generated from this
+ * (`npm run docs:errors`) and a unit test keeps the two equal.
+ */
+export const GATEWAY_ERRORS = {
+  BAD_USER_INPUT: makeCodeDefinition(
+    ApolloServerErrorCode.BAD_USER_INPUT,
+    400,
+    'An argument is wrong; the message says what (length, characters, check digit, date, modality, unknown region).',
+  ),
+  REGION_UNAVAILABLE: makeCodeDefinition('REGION_UNAVAILABLE', 200, 'One region could not answer (error, refused connection, open circuit); `extensions.region` names it and the data holds the rest.'),
+  REGION_TIMEOUT: makeCodeDefinition('REGION_TIMEOUT', 200, 'One region did not answer within its time budget; `extensions.region` names it and the data holds the rest.'),
+  NO_REGIONS: makeCodeDefinition('NO_REGIONS', 200, 'No region is registered, so there is nobody to ask.'),
+  REGISTRATION_REFUSED: makeCodeDefinition('REGISTRATION_REFUSED', 200, 'A region was not registered; `extensions.reasons` lists every reason.'),
+  UNAUTHENTICATED: makeCodeDefinition('UNAUTHENTICATED', 401, 'No bearer token, or one that does not verify; refused before the query is parsed.'),
+  FORBIDDEN: makeCodeDefinition('FORBIDDEN', 403, 'The caller may not read a field (`extensions.field`) or change a registration; no region is called.'),
+  AUDIT_UNAVAILABLE: makeCodeDefinition('AUDIT_UNAVAILABLE', 503, 'The audit record could not be written, so patient data is not released.'),
+  RATE_LIMITED: makeCodeDefinition('RATE_LIMITED', 429, 'Too many requests from this user; retry after the `retry-after` seconds.'),
+  ...HTTP_ERRORS,
 } as const;
+
+/** The gateway's code strings. */
+export const GatewayErrorCode = codesOf(GATEWAY_ERRORS);
 export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];
 
 export function gatewayError(code: GatewayErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...extensions } });
+  return GATEWAY_ERRORS[code].err(message, extensions);
 }
 
 /** The same, as the plain object a data source returns in `errors`. */
 export function formattedError(code: GatewayErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLFormattedError {
-  return { message, extensions: { code, ...extensions } };
+  return GATEWAY_ERRORS[code].formatted(message, extensions);
 }

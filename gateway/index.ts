@@ -7,7 +7,6 @@
  */
 import path from 'node:path';
 import { envNumber, envOptional, envString } from '../lib/config/readEnv';
-import { DEFAULT_LEASE_MS, DEFAULT_POLL_MS } from '../lib/locator/membershipProtocol';
 import { authenticatorFromEnv } from '../lib/auth/authenticatorFromEnv';
 import { createPool } from '../lib/db/createPool';
 import { migrate } from '../lib/db/migrate';
@@ -15,6 +14,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/startEmb
 import { createLogger } from '../lib/logger';
 import { announceAndAwaitShutdown } from '../lib/process/announceAndAwaitShutdown';
 import { defaultExamples } from './ide/defaultExamples';
+import { GATEWAY_DEFAULTS } from './defaults';
 import { createGatewayServer } from './server';
 
 async function main(): Promise<void> {
@@ -36,39 +36,41 @@ async function main(): Promise<void> {
   // Least privilege: every connection acts as imaging_gateway_app (a startup option, so it
   // holds before the first query), which may append to the audit trail but never update
   // or delete it.
-  const appRole = envString('DB_APP_ROLE', 'imaging_gateway_app');
+  const appRole = envString('DB_APP_ROLE', GATEWAY_DEFAULTS.dbAppRole);
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(appRole)) throw new Error(`DB_APP_ROLE "${appRole}" is not a role name`);
-  const pool = createPool(databaseUrl, logger, { max: envNumber('DB_POOL_SIZE', 10, { min: 1, max: 200 }), options: `-c role=${appRole}` });
+  const pool = createPool(databaseUrl, logger, { max: envNumber('DB_POOL_SIZE', GATEWAY_DEFAULTS.dbPoolSize, { min: 1, max: 200 }), options: `-c role=${appRole}` });
+  const regionTimeoutMs = envNumber('REGION_TIMEOUT_MS', GATEWAY_DEFAULTS.regionTimeoutMs, { min: 50, max: 60_000 });
   const running = await createGatewayServer({
     pool,
     logger,
-    port: envNumber('PORT', 4000, { min: 0, max: 65535 }),
-    host: envString('HOST', '127.0.0.1'),
+    port: envNumber('PORT', GATEWAY_DEFAULTS.port, { min: 0, max: 65535 }),
+    host: envString('HOST', GATEWAY_DEFAULTS.host),
     authenticate,
     regionSigningKey: envString('REGION_SIGNING_KEY'),
-    suppressionThreshold: envNumber('SUPPRESSION_THRESHOLD', 5, { min: 1, max: 1000 }),
-    rateLimitPerMinute: envNumber('RATE_LIMIT_PER_MINUTE', 600, { min: 1, max: 1_000_000 }),
+    suppressionThreshold: envNumber('SUPPRESSION_THRESHOLD', GATEWAY_DEFAULTS.suppressionThreshold, { min: 1, max: 1000 }),
+    rateLimitPerMinute: envNumber('RATE_LIMIT_PER_MINUTE', GATEWAY_DEFAULTS.rateLimitPerMinute, { min: 1, max: 1_000_000 }),
     limits: {
-      maxDepth: envNumber('MAX_DEPTH', 12, { min: 2, max: 100 }),
-      maxCost: envNumber('MAX_COST', 5000, { min: 10, max: 1_000_000 }),
-      maxAliases: envNumber('MAX_ALIASES', 15, { min: 1, max: 1000 }),
-      maxTokens: envNumber('MAX_TOKENS', 2000, { min: 50, max: 100_000 }),
+      maxDepth: envNumber('MAX_DEPTH', GATEWAY_DEFAULTS.maxDepth, { min: 2, max: 100 }),
+      maxCost: envNumber('MAX_COST', GATEWAY_DEFAULTS.maxCost, { min: 10, max: 1_000_000 }),
+      maxAliases: envNumber('MAX_ALIASES', GATEWAY_DEFAULTS.maxAliases, { min: 1, max: 1000 }),
+      maxTokens: envNumber('MAX_TOKENS', GATEWAY_DEFAULTS.maxTokens, { min: 50, max: 100_000 }),
     },
     ideDefaultHeaders: JSON.stringify({ Authorization: 'Bearer <paste a token>', 'X-Purpose-Of-Use': 'DIRECT_CARE' }),
-    regionTimeoutMs: envNumber('REGION_TIMEOUT_MS', 2000, { min: 50, max: 60_000 }),
-    registryRefreshMs: envNumber('REGISTRY_REFRESH_MS', 5000, { min: 0, max: 3_600_000 }),
-    breakerFailureThreshold: envNumber('BREAKER_FAILURES', 3, { min: 1, max: 100 }),
-    breakerOpenMs: envNumber('BREAKER_OPEN_MS', 10_000, { min: 100, max: 3_600_000 }),
+    regionTimeoutMs,
+    maxArchiveTimeoutMs: envNumber('MAX_ARCHIVE_TIMEOUT_MS', regionTimeoutMs, { min: 50, max: 60_000 }),
+    registryRefreshMs: envNumber('REGISTRY_REFRESH_MS', GATEWAY_DEFAULTS.registryRefreshMs, { min: 0, max: 3_600_000 }),
+    breakerFailureThreshold: envNumber('BREAKER_FAILURES', GATEWAY_DEFAULTS.breakerFailureThreshold, { min: 1, max: 100 }),
+    breakerOpenMs: envNumber('BREAKER_OPEN_MS', GATEWAY_DEFAULTS.breakerOpenMs, { min: 100, max: 3_600_000 }),
     locator:
       envString('LOCATOR', 'on') === 'off'
         ? false
         : {
             ...(envOptional('LOCATOR_KEY') ? { key: envOptional('LOCATOR_KEY')! } : {}),
-            leaseMs: envNumber('LOCATOR_LEASE_MS', DEFAULT_LEASE_MS, { min: 100, max: 600_000 }),
-            pollMs: envNumber('LOCATOR_POLL_MS', DEFAULT_POLL_MS, { min: 50, max: 600_000 }),
-            falsePositiveRate: envNumber('LOCATOR_FALSE_POSITIVE_RATE', 0.001, { min: 0.000001, max: 0.5 }),
+            leaseMs: envNumber('LOCATOR_LEASE_MS', GATEWAY_DEFAULTS.locatorLeaseMs, { min: 100, max: 600_000 }),
+            pollMs: envNumber('LOCATOR_POLL_MS', GATEWAY_DEFAULTS.locatorPollMs, { min: 50, max: 600_000 }),
+            falsePositiveRate: envNumber('LOCATOR_FALSE_POSITIVE_RATE', GATEWAY_DEFAULTS.locatorFalsePositiveRate, { min: 0.000001, max: 0.5 }),
           },
-    ideExamples: defaultExamples(envString('IDE_EXAMPLE_NHS_NUMBER', '9990000018')),
+    ideExamples: defaultExamples(envString('IDE_EXAMPLE_NHS_NUMBER', GATEWAY_DEFAULTS.ideExampleNhsNumber)),
   });
   announceAndAwaitShutdown({ url: running.url, ide: `${running.baseUrl}/ide` }, logger, [running.stop, () => pool.end(), embedded ? () => embedded!.stop() : null]);
 }

@@ -1,40 +1,35 @@
-import type { IncomingMessage } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { parse } from 'graphql';
 import type { Pool } from 'pg';
+import type { Authenticate } from '../lib/auth/createAuthenticator';
 import { regionSubgraphSchema } from '../lib/contract';
 import { createErrorMasker } from '../lib/http/createErrorMasker';
+import { createGraphQLHandler } from '../lib/http/createGraphQLHandler';
 import { startHttpServer } from '../lib/http/startHttpServer';
-import { createGraphQLHandler, sendJson, type Refusal } from '../lib/http/createGraphQLHandler';
 import type { Logger } from '../lib/logger';
-import { checkArgumentsPlugin } from './checkArgumentsPlugin';
-import { composeSupergraph, NATIONAL_SDL, SUBGRAPH } from './composeSupergraph';
-import { GatewayErrorCode } from './errors';
-import { FanOutDataSource } from './fanout/FanOutDataSource';
-import type { GatewayContext, User } from './GatewayContext';
-import { createIdeHandler } from './ide/createIdeHandler';
-import type { IdeExample } from './ide/IdeExample';
-import { createNationalResolvers } from './national/createNationalResolvers';
-import { createGatewayMetrics, type GatewayMetrics } from './observability/createGatewayMetrics';
-import { RegionRegistry } from './registry/RegionRegistry';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { Authenticate } from '../lib/auth/createAuthenticator';
-import { deriveRegionSecret, SIGNATURE_HEADER, signRequest } from '../lib/security/gatewaySignature';
-import { AuditCollector } from './audit/AuditCollector';
 import { auditPlugin } from './audit/auditPlugin';
 import { AuditTrail } from './audit/AuditTrail';
 import { AccessPolicy } from './auth/AccessPolicy';
 import { accessPlugin } from './auth/accessPlugin';
-import { createPublishHandler } from './locator/createPublishHandler';
-import { LocatorKey } from './locator/LocatorKey';
-import { MembershipStore } from './locator/MembershipStore';
-import { PatientLocator } from './locator/PatientLocator';
-import { PUBLISH_PATH } from '../lib/locator/membershipProtocol';
+import { createRequestGate } from './auth/createRequestGate';
+import { createPatientLocator, type LocatorSettings } from './locator/createPatientLocator';
+import { checkArgumentsPlugin } from './checkArgumentsPlugin';
+import { composeSupergraph, NATIONAL_SDL, SUBGRAPH } from './composeSupergraph';
+import { createGatewayRoutes } from './createGatewayRoutes';
+import { GATEWAY_DEFAULTS } from './defaults';
+import { FanOutDataSource } from './fanout/FanOutDataSource';
+import type { GatewayContext } from './GatewayContext';
+import { createIdeHandler } from './ide/createIdeHandler';
+import type { IdeExample } from './ide/IdeExample';
+import { createNationalResolvers } from './national/createNationalResolvers';
+import { createGatewayMetrics, type GatewayMetrics } from './observability/createGatewayMetrics';
+import { metricsPlugin } from './observability/metricsPlugin';
+import { createRegionSigner } from './registry/createRegionSigner';
+import { RegionRegistry } from './registry/RegionRegistry';
 
 /** Options for {@link createGatewayServer}. */
 export interface GatewayServerOptions {
@@ -43,36 +38,41 @@ export interface GatewayServerOptions {
   logger: Logger;
   /** 0 (default) picks a free port. */
   port?: number;
+  /** @defaultValue GATEWAY_DEFAULTS.host */
   host?: string;
   /** Verifies callers' JWTs; every GraphQL request needs a valid one. */
   authenticate: Authenticate;
   /** Master key from which each region's request-signing secret is derived. */
   regionSigningKey: string;
-  /** Activity counts below this are never shown exactly. Default 5. */
+  /** Activity counts below this are never shown exactly. @defaultValue GATEWAY_DEFAULTS.suppressionThreshold */
   suppressionThreshold?: number;
-  /** Requests per user per minute before RATE_LIMITED. Default 600. */
+  /** Requests per user per minute before RATE_LIMITED. @defaultValue GATEWAY_DEFAULTS.rateLimitPerMinute */
   rateLimitPerMinute?: number;
-  /** Query limits enforced by graphql-armor. */
+  /** Query limits enforced by graphql-armor. @defaultValue GATEWAY_DEFAULTS.maxDepth, maxCost, maxAliases, maxTokens */
   limits?: { maxDepth?: number; maxCost?: number; maxAliases?: number; maxTokens?: number };
-  /** Time budget per region. Default 2000 ms. */
+  /** Time budget per region unless its registration sets one, ms. @defaultValue GATEWAY_DEFAULTS.regionTimeoutMs */
   regionTimeoutMs?: number;
-  /** Registry re-read interval (other replicas' registrations). Default 5000 ms. */
+  /**
+   * Largest `timeoutMs` an archive may register for its own region (administrators may set
+   * more): a longer budget makes every national query wait longer. @defaultValue regionTimeoutMs
+   */
+  maxArchiveTimeoutMs?: number;
+  /** Registry re-read interval (other replicas' registrations), ms. @defaultValue GATEWAY_DEFAULTS.registryRefreshMs */
   registryRefreshMs?: number;
-  /** Circuit breaker: failures before opening, and how long it stays open. */
+  /** Circuit breaker: failures before opening, and how long it stays open. @defaultValue GATEWAY_DEFAULTS.breakerFailureThreshold, breakerOpenMs */
   breakerFailureThreshold?: number;
   breakerOpenMs?: number;
   /** Examples preloaded in the IDE. */
   ideExamples?: IdeExample[];
   /** Initial headers editor content in the IDE (a template such as {"Authorization": "Bearer "}). */
   ideDefaultHeaders?: string;
+  /** @defaultValue GATEWAY_DEFAULTS.maxBodyBytes */
   maxBodyBytes?: number;
   /**
-   * The patient locator: the national key its summaries are hashed with (never leaves the
-   * gateway side; default derived from regionSigningKey), its lease and poll interval
-   * (lib/locator/membershipProtocol.ts), and its filters' false-positive rate. `false`
-   * turns routing off: every patient fetch goes to every region.
+   * The patient locator (gateway/locator/): its key, lease, poll interval and filter size.
+   * `false` turns routing off: every patient fetch goes to every region.
    */
-  locator?: false | { key?: string; leaseMs?: number; pollMs?: number; falsePositiveRate?: number };
+  locator?: false | LocatorSettings;
 }
 
 export interface RunningGateway {
@@ -85,34 +85,6 @@ export interface RunningGateway {
 }
 
 
-function metricsPlugin(metrics: GatewayMetrics, logger: Logger): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart(ctx) {
-      const started = performance.now();
-      return {
-        async willSendResponse({ response, errors }) {
-          const body = response.body.kind === 'single' ? response.body.singleResult : null;
-          const hasErrors = (errors?.length ?? 0) > 0 || (body?.errors?.length ?? 0) > 0;
-          const outcome = !hasErrors ? 'ok' : body?.data ? 'partial' : 'error';
-          const seconds = (performance.now() - started) / 1000;
-          metrics.requests.inc({ outcome });
-          metrics.requestDuration.observe({ outcome }, seconds);
-          logger.info(
-            {
-              requestId: ctx.contextValue.requestId,
-              operation: ctx.operationName ?? null,
-              outcome,
-              ms: Math.round(seconds * 1000),
-              errors: body?.errors?.map((e) => e.extensions?.code ?? 'UNKNOWN'),
-            },
-            'graphql request',
-          );
-        },
-      };
-    },
-  };
-}
-
 /**
  * The national gateway: @apollo/gateway over a supergraph composed from schema/, with the
  * regional contract fanned out to every registered region, plus health, readiness,
@@ -120,71 +92,40 @@ function metricsPlugin(metrics: GatewayMetrics, logger: Logger): ApolloServerPlu
  */
 export async function createGatewayServer(options: GatewayServerOptions): Promise<RunningGateway> {
   const { pool, logger } = options;
-  const metrics = createGatewayMetrics();
-  // One signer for every request to a region (fan-out and registration checks); each
-  // region's secret is derived once, not per request.
-  const secrets = new Map<string, string>();
-  const signFor = (code: string, body: string) => {
-    let secret = secrets.get(code);
-    if (!secret) secrets.set(code, (secret = deriveRegionSecret(options.regionSigningKey, code)));
-    return { [SIGNATURE_HEADER]: signRequest(secret, body) };
-  };
+  const signFor = createRegionSigner(options.regionSigningKey);
   const registry = new RegionRegistry({
     pool,
     logger,
     signFor,
-    refreshMs: options.registryRefreshMs ?? 5000,
-    breaker: { failureThreshold: options.breakerFailureThreshold ?? 3, openMs: options.breakerOpenMs ?? 10_000 },
+    ...(options.registryRefreshMs !== undefined ? { refreshMs: options.registryRefreshMs } : {}),
+    breaker: { failureThreshold: options.breakerFailureThreshold, openMs: options.breakerOpenMs },
   });
   await registry.start();
-  const locatorOptions = options.locator === false ? null : (options.locator ?? {});
-  const locatorKey = locatorOptions?.key ? new LocatorKey(locatorOptions.key) : LocatorKey.derivedFrom(options.regionSigningKey);
-  const membership = new MembershipStore(pool, locatorKey.id);
-  const locator = locatorOptions
-    ? new PatientLocator({
-        pool,
-        store: membership,
-        key: locatorKey,
-        logger,
-        sign: signFor,
-        regions: () => registry.list(),
-        ...(locatorOptions.leaseMs !== undefined ? { leaseMs: locatorOptions.leaseMs } : {}),
-        ...(locatorOptions.pollMs !== undefined ? { pollMs: locatorOptions.pollMs } : {}),
-        ...(locatorOptions.falsePositiveRate !== undefined ? { falsePositiveRate: locatorOptions.falsePositiveRate } : {}),
-      })
-    : null;
-  await locator?.start();
-  const handlePublish = createPublishHandler({
-    store: membership,
-    key: locatorKey,
-    logger,
-    secretFor: (code) => deriveRegionSecret(options.regionSigningKey, code),
-    isRegistered: (code) => registry.get(code) !== undefined,
-    onStored: (code) => locator?.refreshFromStore(code) ?? Promise.resolve(),
-  });
+  const metrics = createGatewayMetrics(() => registry.list());
+  const { locator, handlePublish } = await createPatientLocator({ pool, logger, registry, signFor, masterKey: options.regionSigningKey, settings: options.locator ?? {} });
   const fanOut = new FanOutDataSource({
     registry,
     schema: regionSubgraphSchema(),
     logger,
     metrics,
-    defaultTimeoutMs: options.regionTimeoutMs ?? 2000,
-    suppressionThreshold: options.suppressionThreshold ?? 5,
+    defaultTimeoutMs: options.regionTimeoutMs,
+    suppressionThreshold: options.suppressionThreshold,
     regionHeaders: (region, body) => signFor(region.code, body),
     ...(locator ? { locator } : {}),
   });
   const trail = new AuditTrail(pool);
-  const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, logger, options.regionTimeoutMs ?? 2000) as never }]));
+  const maxArchiveTimeoutMs = options.maxArchiveTimeoutMs ?? options.regionTimeoutMs ?? GATEWAY_DEFAULTS.regionTimeoutMs;
+  const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, logger, maxArchiveTimeoutMs) as never }]));
   const supergraphSdl = composeSupergraph();
   const policy = AccessPolicy.fromSupergraph(supergraphSdl);
   const armor = new ApolloArmor({
-    maxDepth: { n: options.limits?.maxDepth ?? 12 },
-    costLimit: { maxCost: options.limits?.maxCost ?? 5000 },
-    maxAliases: { n: options.limits?.maxAliases ?? 15 },
-    maxTokens: { n: options.limits?.maxTokens ?? 2000 },
+    maxDepth: { n: options.limits?.maxDepth ?? GATEWAY_DEFAULTS.maxDepth },
+    costLimit: { maxCost: options.limits?.maxCost ?? GATEWAY_DEFAULTS.maxCost },
+    maxAliases: { n: options.limits?.maxAliases ?? GATEWAY_DEFAULTS.maxAliases },
+    maxTokens: { n: options.limits?.maxTokens ?? GATEWAY_DEFAULTS.maxTokens },
     maxDirectives: { n: 20 },
     blockFieldSuggestion: { enabled: true },
   }).protect();
-  const limiter = new RateLimiterMemory({ points: options.rateLimitPerMinute ?? 600, duration: 60 });
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => (name === SUBGRAPH.regions ? fanOut : national),
@@ -211,88 +152,18 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     formatError: createErrorMasker(logger, 'Internal error in the national gateway'),
   });
   await apollo.start();
-  const users = new WeakMap<IncomingMessage, User>();
-  const handleGraphQL = createGraphQLHandler(apollo, {
-    maxBodyBytes: options.maxBodyBytes ?? 256 * 1024,
-    // Every GraphQL request needs a verified token: refused here, before parsing, so an
-    // anonymous or forged caller never reaches planning, let alone a region.
-    verify: async (req): Promise<Refusal | null> => {
-      const principal = await options.authenticate(req);
-      switch (principal.kind) {
-        case 'user':
-          break;
-        case 'anonymous':
-          return { status: 401, code: GatewayErrorCode.UNAUTHENTICATED, message: 'a bearer token is required', headers: { 'www-authenticate': 'Bearer' } };
-        case 'invalid':
-          return { status: 401, code: GatewayErrorCode.UNAUTHENTICATED, message: principal.reason, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
-        default: {
-          const never: never = principal;
-          throw new Error(`unknown principal ${String(never)}`);
-        }
-      }
-      try {
-        await limiter.consume(principal.user.id);
-      } catch {
-        return { status: 429, code: GatewayErrorCode.RATE_LIMITED, message: 'too many requests from this user; slow down', headers: { 'retry-after': '60' } };
-      }
-      users.set(req, principal.user);
-      return null;
-    },
-    context: async (req) => {
-      const user = users.get(req);
-      if (!user) throw new Error('request reached GraphQL without a verified user');
-      // Always ours: the audit trail's request id must not be chosen by the caller.
-      return { user, requestId: randomUUID(), audit: new AuditCollector() };
-    },
+  const gate = createRequestGate({ authenticate: options.authenticate, rateLimitPerMinute: options.rateLimitPerMinute });
+  const graphql = createGraphQLHandler(apollo, {
+    maxBodyBytes: options.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes,
+    verify: (req) => gate.verify(req),
+    context: (req) => gate.context(req),
   });
-  const handleIde = createIdeHandler({
+  const ide = createIdeHandler({
     graphqlPath: '/graphql',
     examples: options.ideExamples ?? [],
     ...(options.ideDefaultHeaders ? { defaultHeaders: options.ideDefaultHeaders } : {}),
   });
-
-  const server = await startHttpServer(async (req, res, pathname) => {
-    if (pathname === '/graphql') {
-      // POST only: a GET would put NHS numbers into URLs, and so into proxy and access logs.
-      if (req.method !== 'POST') {
-        res.setHeader('allow', 'POST');
-        return sendJson(res, 405, { errors: [{ message: 'use POST for GraphQL requests', extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
-      }
-      return handleGraphQL(req, res);
-    }
-    if (pathname === PUBLISH_PATH) return handlePublish(req, res);
-    if (handleIde(req, res)) return;
-    switch (pathname) {
-      case '/':
-        res.writeHead(302, { location: '/ide' }).end();
-        return;
-      case '/healthz':
-        return sendJson(res, 200, { status: 'ok' });
-      case '/readyz': {
-        try {
-          await pool.query('SELECT 1');
-        } catch {
-          return sendJson(res, 503, { status: 'national database unreachable' });
-        }
-        const regions = registry.list();
-        return sendJson(res, 200, {
-          status: 'ready',
-          regions: regions.length,
-          skipped: regions.filter((r) => r.breaker.isOpen).map((r) => r.code),
-          // Regions whose summary is not fresh are asked about every patient.
-          locator: locator ? { notifications: locator.notificationsHealthy, regions: locator.status().map(({ code, fresh, appliedSeq }) => ({ code, fresh, appliedSeq })) } : null,
-        });
-      }
-      case '/metrics': {
-        for (const r of registry.list()) metrics.circuitOpen.set({ region: r.code }, r.breaker.isOpen ? 1 : 0);
-        const text = await metrics.registry.metrics();
-        res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
-        return;
-      }
-      default:
-        return sendJson(res, 404, { error: 'not found' });
-    }
-  }, { port: options.port, host: options.host, logger });
+  const server = await startHttpServer(createGatewayRoutes({ pool, registry, metrics, graphql, ide, publish: handlePublish, locator }), { port: options.port, host: options.host ?? GATEWAY_DEFAULTS.host, logger });
   const { port, baseUrl } = server;
   logger.info({ url: `${baseUrl}/graphql` }, 'gateway listening');
   return {

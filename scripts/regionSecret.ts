@@ -5,10 +5,11 @@
  * Give each region only its own secret, over a secure channel.
  */
 import { envString } from '../lib/config/readEnv';
+import { parseRegionCode } from '../lib/domain/parseRegionCode';
 import { deriveRegionSecret } from '../lib/security/gatewaySignature';
 
-const code = process.argv[2]?.trim().toUpperCase();
-if (!code || !/^[A-Z0-9]{2,12}$/.test(code)) {
+const code = parseRegionCode(process.argv[2] ?? '');
+if (code === null) {
   process.stderr.write('usage: REGION_SIGNING_KEY=... npx tsx scripts/regionSecret.ts REGION_CODE\n');
   process.exit(2);
 }

@@ -1,12 +1,13 @@
 /**
  * `npm start`: the whole system on one machine with only Node installed.
- *  1. an embedded PostgreSQL (data kept in .data/demo-pg between runs), or DATABASE_URL;
+ *  1. an embedded PostgreSQL (data kept in $DATA_DIR/demo-pg, default .data, between runs), or DATABASE_URL;
  *  2. three demo regions as separate processes, each over its own database, seeded with
  *     generated data (through the project's bulk loader) in which some patients have
  *     studies in several regions;
  *  3. the national gateway on http://localhost:4000/graphql, with every region registered.
  * Ctrl-C stops every process it started.
  */
+import { GATEWAY_DEFAULTS } from '../gateway/defaults';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,8 +17,8 @@ import { ensureDatabase, withDatabase } from '../lib/db/createPool';
 import { migrate } from '../lib/db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/startEmbeddedPostgres';
 import { formatNhsNumber } from '../lib/domain/parseNhsNumber';
-import { ensureDemoKeys, issueDemoToken } from '../lib/auth/demoKeys';
-import { ROOT, spawnService } from '../lib/process/spawnService';
+import { ensureDemoKeys, issueDemoToken } from '../dev/demoKeys';
+import { ROOT, spawnService } from '../dev/spawnService';
 import { deriveRegionSecret } from '../lib/security/gatewaySignature';
 import { listMultiRegionNhsNumbers } from '../subgraphs/region/synthetic/listMultiRegionNhsNumbers';
 import { seedRegion } from '../subgraphs/region/synthetic/seedRegion';
@@ -72,11 +73,11 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGHUP', () => void shutdown(0));
   const studiesPerRegion = envNumber('DEMO_STUDIES', 20_000, { min: 1, max: 10_000_000 });
-  const gatewayPort = envNumber('PORT', 4000, { min: 0, max: 65535 });
+  const gatewayPort = envNumber('PORT', GATEWAY_DEFAULTS.port, { min: 0, max: 65535 });
   const dataDir = path.resolve(envString('DATA_DIR', path.join(ROOT, '.data')));
   let adminUrl = envOptional('DATABASE_URL');
   if (!adminUrl) {
-    say('starting embedded PostgreSQL (data in .data/demo-pg)...');
+    say(`starting embedded PostgreSQL (data in ${path.join(dataDir, 'demo-pg')})...`);
     embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'demo-pg') });
     adminUrl = embedded.url;
   }
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
   const tryNumber = movers[0]?.nhsNumber ?? listMultiRegionNhsNumbers({ seed: SEED, regionCodes, studyCounts: studiesPerRegion, limit: 1 })[0]?.nhsNumber ?? '9990000018';
   const gateway = await startProcess('gateway', 'gateway/index.ts', {
     PORT: String(gatewayPort),
-    HOST: envString('HOST', '127.0.0.1'),
+    HOST: envString('HOST', GATEWAY_DEFAULTS.host),
     DATABASE_URL: withDatabase(adminUrl, 'national'),
     JWKS_FILE: keys.jwksFile,
     REGION_SIGNING_KEY: regionSigningKey,

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureDemoKeys, issueDemoToken } from '../lib/auth/demoKeys';
+import { ensureDemoKeys, issueDemoToken } from '../dev/demoKeys';
 import { isRole, ROLES } from '../lib/auth/Role';
 
 async function main(): Promise<void> {

@@ -1,7 +1,9 @@
+import type { RegionStatus } from '../../lib/domain/RegionRef';
+
 /** What one region was asked and returned for one request: counts, never data. */
 export interface AuditRegion {
   code: string;
-  status: 'OK' | 'UNAVAILABLE' | 'TIMEOUT';
+  status: RegionStatus;
   studyCount: number | null;
 }
 

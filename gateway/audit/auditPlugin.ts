@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '../../lib/logger';
-import { GatewayErrorCode } from '../errors';
+import { GATEWAY_ERRORS } from '../errors';
 import type { GatewayContext } from '../GatewayContext';
 import type { AuditOutcome, AuditTrail } from './AuditTrail';
 
@@ -41,13 +41,10 @@ export function auditPlugin(trail: AuditTrail, logger: Logger): ApolloServerPlug
             if (response.body.kind === 'single') {
               response.body.singleResult.data = null;
               response.body.singleResult.errors = [
-                {
-                  message: 'The access could not be recorded in the audit trail, so no patient data is returned. Try again later.',
-                  extensions: { code: GatewayErrorCode.AUDIT_UNAVAILABLE },
-                },
+                GATEWAY_ERRORS.AUDIT_UNAVAILABLE.formatted('The access could not be recorded in the audit trail, so no patient data is returned. Try again later.'),
               ];
             }
-            response.http.status = 503;
+            response.http.status = GATEWAY_ERRORS.AUDIT_UNAVAILABLE.httpStatus;
           }
         },
       };

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { gatewayError, GatewayErrorCode } from '../errors';
+import { GATEWAY_ERRORS, gatewayError, GatewayErrorCode } from '../errors';
 import type { GatewayContext } from '../GatewayContext';
 import type { AccessPolicy } from './AccessPolicy';
 
@@ -21,7 +21,7 @@ export function accessPlugin(policy: AccessPolicy): ApolloServerPlugin<GatewayCo
             throw gatewayError(GatewayErrorCode.FORBIDDEN, `Access to ${first.field} is denied: ${first.reason}`, {
               field: first.field,
               deniedFields: denials.map((d) => d.field),
-              http: { status: 403 },
+              http: { status: GATEWAY_ERRORS.FORBIDDEN.httpStatus },
             });
           }
         },

@@ -1,63 +1,81 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { Agent, request } from 'undici';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
+import { LRUCache } from 'lru-cache';
+import { Agent, request, type Dispatcher } from 'undici';
 import type { Logger } from '../../lib/logger';
+import { GATEWAY_DEFAULTS } from '../defaults';
 import { formattedError, GatewayErrorCode } from '../errors';
 import type { GatewayMetrics } from '../observability/createGatewayMetrics';
 import type { RegionEndpoint, RegionRegistry } from '../registry/RegionRegistry';
 import type { GatewayContext } from '../GatewayContext';
-import { collectNhsNumbers, countStudies, historyRegions, mergeRegionAnswers, type RegionAnswer, type RegionFailure } from './mergeRegionAnswers';
+import { collectNhsNumbers, countStudies } from '../audit/extractAuditFacts';
+import { mergeRegionAnswers } from './merge/mergeRegionAnswers';
+import type { RegionFailureStatus } from '../../lib/domain/RegionRef';
+import type { RegionOutcome } from './merge/RegionAnswer';
+import { regionsAskedFor, routeFetch } from './routeFetch';
 import { prepareFanOutOperation, type PreparedOperation } from './prepareFanOutOperation';
 import type { PatientLocator } from '../locator/PatientLocator';
 import { patientNhsNumbers } from '../locator/patientNhsNumbers';
 import { answerWithoutRegions } from '../locator/answerWithoutRegions';
 import type { MembershipPosition } from '../../lib/locator/membershipProtocol';
-import { stampCompleteness, type AskedRegion } from './stampCompleteness';
-import { countRegionStudies, stampRegionIdentity } from './stampRegionIdentity';
+import { stampCompleteness } from './merge/completeness';
 
 /** Options for {@link FanOutDataSource}. */
 export interface FanOutOptions {
-  registry: RegionRegistry;
+  /** Where the registered regions come from (the registry's current snapshot). */
+  registry: Pick<RegionRegistry, 'list'>;
   /** The regional contract as a subgraph schema (lib/contract.ts). */
   schema: GraphQLSchema;
   logger: Logger;
   metrics: GatewayMetrics;
-  /** Time budget per region unless its registration sets one. Default 2000 ms. */
+  /** Time budget per region unless its registration sets one, ms. @defaultValue GATEWAY_DEFAULTS.regionTimeoutMs */
   defaultTimeoutMs?: number;
-  /** Most open connections to one region; keep-alive reuses them. Default 32. */
+  /** Most open connections to one region; keep-alive reuses them. @defaultValue GATEWAY_DEFAULTS.connectionsPerRegion */
   connectionsPerRegion?: number;
-  /** Activity counts below this are never shown exactly. Default 5. */
+  /** Activity counts below this are never shown exactly. @defaultValue GATEWAY_DEFAULTS.suppressionThreshold */
   suppressionThreshold?: number;
+  /** The HTTP client to regions (undici's MockAgent in unit tests); by default a keep-alive Agent. */
+  dispatcher?: Dispatcher;
   /** Extra headers for one region's copy of a fetch (request signing). */
   regionHeaders?: (region: RegionEndpoint, body: string) => Record<string, string>;
   /** Routes patient fetches to the regions that may hold the patient; without it every region is asked. */
   locator?: PatientLocator;
 }
 
-type Outcome = { kind: 'answer'; answer: RegionAnswer; membership: MembershipPosition | null } | { kind: 'failure'; failure: RegionFailure; message: string };
+/** A region outcome, with what the fan-out alone needs: the region's membership position, the failure's message. */
+type Outcome = (RegionOutcome & { kind: 'answer'; membership: MembershipPosition | null }) | (RegionOutcome & { kind: 'failure'; message: string });
 
-const PREPARED_CACHE_LIMIT = 2000;
 /** Region answers that blame the request, not the region. */
-const REQUEST_ERROR_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_SUPPORTED']);
+const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set([
+  ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
+  ApolloServerErrorCode.BAD_REQUEST,
+  ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+]);
 
 /**
  * The gateway's data source for the regional subgraph. Federation resolves each field in
  * one subgraph and never unions lists from several, so the supergraph holds the regional
  * contract once and this data source sends each planned fetch to every registered region
- * in parallel, then merges the answers (mergeRegionAnswers.ts). A region that fails, is
+ * in parallel, then merges the answers (merge/). A region that fails, is
  * too slow, or is skipped by its circuit breaker never fails the query: it becomes one
  * error naming it and an incomplete history.
  */
 export class FanOutDataSource implements GraphQLDataSource<Record<string, unknown>> {
-  private readonly prepared = new Map<string, PreparedOperation>();
+  // Bounded by entries: the planner emits few distinct fetches, a client cannot grow it
+  // without bound, and an entry never goes stale (the contract is fixed for the process).
+  private readonly prepared = new LRUCache<string, PreparedOperation>({ max: 2000 });
   // undici: keep-alive, bounded connections per origin, far cheaper per request than node-fetch.
-  private readonly agent: Agent;
+  private readonly agent: Dispatcher;
   private readonly defaultTimeoutMs: number;
 
   constructor(private readonly options: FanOutOptions) {
-    this.defaultTimeoutMs = options.defaultTimeoutMs ?? 2000;
-    this.agent = new Agent({ connections: options.connectionsPerRegion ?? 32, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
+    this.defaultTimeoutMs = options.defaultTimeoutMs ?? GATEWAY_DEFAULTS.regionTimeoutMs;
+    this.agent =
+      options.dispatcher ?? new Agent({ connections: options.connectionsPerRegion ?? GATEWAY_DEFAULTS.connectionsPerRegion, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
   }
 
   async close(): Promise<void> {
@@ -70,7 +88,7 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     if (prepared.kind === 'refused') return { errors: [formattedError(GatewayErrorCode.BAD_USER_INPUT, prepared.reason)] };
     const variables = (fetchRequest.variables ?? {}) as Record<string, unknown>;
     const registered = this.options.registry.list();
-    const route = this.route(prepared, variables, registered);
+    const route = routeFetch(prepared, variables, registered);
     if (route.kind === 'unknown' && route.unknown.length === 0) {
       return { errors: [formattedError(GatewayErrorCode.BAD_USER_INPUT, 'filter.regions is empty: name at least one region, or leave it out to ask every region')] };
     }
@@ -94,7 +112,7 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     const skipped = routed.skipped.map((r) => r.code);
     if (routed.ask.length === 0) {
       const data = answerWithoutRegions(prepared.root, variables);
-      stampCompleteness(prepared.root, data, variables, { asked: [], skipped });
+      stampCompleteness(prepared.root, data, variables, { asked: [], skipped }, regionsAskedFor);
       return { data };
     }
     // Serialised once, sent to every region asked.
@@ -102,22 +120,14 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     const outcomes = await Promise.all(routed.ask.map((region) => this.callRegion(region, body)));
     // Health checks and schema loading carry no request context; incoming operations do.
     const audit = (options.context as Partial<GatewayContext> | undefined)?.audit;
-    const answers: RegionAnswer[] = [];
-    const failures: RegionFailure[] = [];
     const failureErrors: GraphQLFormattedError[] = [];
-    const asked: AskedRegion[] = [];
     for (const outcome of outcomes) {
       if (outcome.kind === 'answer') {
         const { answer } = outcome;
         if (outcome.membership) this.options.locator?.observe(answer.region.code, outcome.membership);
-        stampRegionIdentity(prepared.root, answer.data, answer.region);
-        asked.push({ region: answer.region, status: 'OK', latencyMs: answer.latencyMs, counts: countRegionStudies(prepared.root, answer.data) });
-        answers.push(answer);
         audit?.recordRegion(answer.region.code, 'OK', countStudies(prepared.root, answer.data));
         if (audit) collectNhsNumbers(prepared.root, answer.data, audit.nhsNumbers);
       } else {
-        failures.push(outcome.failure);
-        asked.push({ region: outcome.failure.region, status: outcome.failure.status, latencyMs: outcome.failure.latencyMs, counts: null });
         audit?.recordRegion(outcome.failure.region.code, outcome.failure.status, null);
         failureErrors.push(
           formattedError(outcome.failure.status === 'TIMEOUT' ? GatewayErrorCode.REGION_TIMEOUT : GatewayErrorCode.REGION_UNAVAILABLE, outcome.message, {
@@ -129,16 +139,11 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     const merged = mergeRegionAnswers({
       root: prepared.root,
       variables,
-      answers,
-      failures,
-      suppressionThreshold: this.options.suppressionThreshold ?? 5,
-      regionsAskedFor: (history, vars) => {
-        const named = historyRegions(history, vars);
-        return named ? new Set(named) : null;
-      },
+      outcomes,
+      skipped,
+      suppressionThreshold: this.options.suppressionThreshold ?? GATEWAY_DEFAULTS.suppressionThreshold,
+      regionsAskedFor,
     });
-    // complete, sources and coverage say what the gateway did, whatever regions said.
-    stampCompleteness(prepared.root, merged.data, variables, { asked, skipped });
     const errors = [...merged.errors, ...failureErrors];
     return { data: merged.data, ...(errors.length > 0 ? { errors } : {}) };
   }
@@ -147,29 +152,9 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     let prepared = this.prepared.get(query);
     if (!prepared) {
       prepared = prepareFanOutOperation(query, this.options.schema);
-      if (this.prepared.size >= PREPARED_CACHE_LIMIT) this.prepared.clear();
       this.prepared.set(query, prepared);
     }
     return prepared;
-  }
-
-  /**
-   * Which regions a fetch goes to. When every history in it names its regions (and nothing
-   * else needs every region), only those regions are asked.
-   */
-  private route(
-    prepared: Extract<PreparedOperation, { kind: 'query' }>,
-    variables: Record<string, unknown>,
-    registered: readonly RegionEndpoint[],
-  ): { kind: 'targets'; targets: readonly RegionEndpoint[] } | { kind: 'unknown'; unknown: string[] } {
-    const named = prepared.histories.map((h) => historyRegions(h, variables));
-    if (named.some((n) => n !== null && n.length === 0)) return { kind: 'unknown', unknown: [] };
-    const known = new Set(registered.map((r) => r.code));
-    const unknown = [...new Set(named.flatMap((n) => n ?? []).filter((c) => !known.has(c)))];
-    if (unknown.length > 0) return { kind: 'unknown', unknown };
-    if (prepared.needsAllRegions || named.length === 0 || named.some((n) => n === null)) return { kind: 'targets', targets: registered };
-    const wanted = new Set(named.flatMap((n) => n ?? []));
-    return { kind: 'targets', targets: registered.filter((r) => wanted.has(r.code)) };
   }
 
   private async callRegion(region: RegionEndpoint, body: string): Promise<Outcome> {
@@ -183,7 +168,7 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     const budget = region.timeoutMs ?? this.defaultTimeoutMs;
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const fail = (status: 'UNAVAILABLE' | 'TIMEOUT', message: string, detail?: string, countsAgainstRegion = true): Outcome => {
+    const fail = (status: RegionFailureStatus, message: string, detail?: string, countsAgainstRegion = true): Outcome => {
       // A region refusing what we sent (validation) is not the region being down: it must
       // not open the breaker, or one odd query could switch a region off for everyone.
       if (countsAgainstRegion) region.breaker.onFailure();

@@ -24,7 +24,7 @@ export interface IdeHandlerOptions {
 }
 
 /** Where the IDE lives; its files are under `${IDE_PATH}/assets/`. */
-export const IDE_PATH = '/ide';
+const IDE_PATH = '/ide';
 
 /**
  * The one <style> element GraphiQL 3 adds at run time: react-remove-scroll-bar's scroll

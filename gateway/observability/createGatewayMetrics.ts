@@ -15,7 +15,10 @@ export interface GatewayMetrics {
   locatorDecisions: Counter<'decision'>;
 }
 
-export function createGatewayMetrics(): GatewayMetrics {
+/** What the circuit gauge reads at each scrape. */
+export type CircuitSource = () => Iterable<{ code: string; breaker: { isOpen: boolean } }>;
+
+export function createGatewayMetrics(circuits: CircuitSource = () => []): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'gateway_' });
   return {
@@ -47,6 +50,15 @@ export function createGatewayMetrics(): GatewayMetrics {
       labelNames: ['decision'],
       registers: [registry],
     }),
-    circuitOpen: new Gauge({ name: 'gateway_region_circuit_open', help: '1 while a region is skipped by its circuit breaker', labelNames: ['region'], registers: [registry] }),
+    circuitOpen: new Gauge({
+      name: 'gateway_region_circuit_open',
+      help: '1 while a region is skipped by its circuit breaker',
+      labelNames: ['region'],
+      registers: [registry],
+      // Read at scrape time, so the gauge is current whoever scrapes the registry.
+      collect() {
+        for (const r of circuits()) this.set({ region: r.code }, r.breaker.isOpen ? 1 : 0);
+      },
+    }),
   };
 }

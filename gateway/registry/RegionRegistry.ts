@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import type { Logger } from '../../lib/logger';
 import { CircuitBreaker, type CircuitBreakerOptions } from '../CircuitBreaker';
+import { GATEWAY_DEFAULTS } from '../defaults';
+import { parseRegionCode, REGION_CODE_RULE } from '../../lib/domain/parseRegionCode';
 import { checkRegionEndpoint } from './checkRegionEndpoint';
 
 /** A registered region as the fan-out sees it. */
@@ -33,9 +35,9 @@ export type DeregistrationOutcome = { kind: 'deregistered'; code: string } | { k
 export interface RegionRegistryOptions {
   pool: Pool;
   logger: Logger;
-  /** Budget for the health and schema check at registration. Default 5 s. */
+  /** Budget for the health and schema check at registration, ms. @defaultValue GATEWAY_DEFAULTS.registrationCheckTimeoutMs */
   checkTimeoutMs?: number;
-  /** How often to re-read registrations made through other replicas. Default 5 s; 0 disables. */
+  /** How often to re-read registrations made through other replicas, ms; 0 disables. @defaultValue GATEWAY_DEFAULTS.registryRefreshMs */
   refreshMs?: number;
   breaker?: CircuitBreakerOptions;
   /** Headers for one region's copy of a request (the gateway's signature). */
@@ -77,7 +79,7 @@ export class RegionRegistry {
   /** Reads every registration from the database and starts periodic refresh. */
   async start(): Promise<void> {
     await this.reload();
-    const every = this.options.refreshMs ?? 5000;
+    const every = this.options.refreshMs ?? GATEWAY_DEFAULTS.registryRefreshMs;
     if (every > 0) {
       this.timer = setInterval(() => {
         this.reload().catch((err: unknown) => this.options.logger.warn({ err: (err as Error).message }, 'registry refresh failed; keeping the last known regions'));
@@ -108,7 +110,7 @@ export class RegionRegistry {
     const code = input.code.trim().toUpperCase();
     const url = new URL(input.url.trim()).toString();
     const sign = this.options.signFor;
-    const check = await checkRegionEndpoint(url, this.options.checkTimeoutMs ?? 5000, (body) => sign?.(code, body) ?? {});
+    const check = await checkRegionEndpoint(url, this.options.checkTimeoutMs ?? GATEWAY_DEFAULTS.registrationCheckTimeoutMs, (body) => sign?.(code, body) ?? {});
     if (!check.ok) return { kind: 'refused', reasons: check.reasons };
     const { rows } = await this.options.pool.query<Row & { replaced: boolean }>(
       `INSERT INTO region_registration (code, name, url, timeout_ms, contract_version) VALUES ($1, $2, $3, $4, $5)
@@ -128,8 +130,7 @@ export class RegionRegistry {
   async deregister(code: string): Promise<DeregistrationOutcome> {
     const normalised = code.trim().toUpperCase();
     const { rowCount } = await this.options.pool.query('DELETE FROM region_registration WHERE code = $1', [normalised]);
-    await this.reload();
-    this.breakers.delete(normalised);
+    await this.reload(); // also forgets the region's breaker
     if (!rowCount) return { kind: 'not-registered', code: normalised };
     this.options.logger.info({ region: normalised }, 'region deregistered');
     return { kind: 'deregistered', code: normalised };
@@ -148,7 +149,7 @@ export class RegionRegistry {
 /** Reasons a registration is malformed, before anything is contacted. */
 export function validateRegistration(input: RegistrationInput): string[] {
   const reasons: string[] = [];
-  if (!/^[A-Z0-9]{2,12}$/.test(input.code.trim().toUpperCase())) reasons.push('code must be 2-12 letters or digits');
+  if (parseRegionCode(input.code) === null) reasons.push(`code must be ${REGION_CODE_RULE}`);
   if (input.name.trim() === '' || input.name.length > 200) reasons.push('name must be 1-200 characters');
   try {
     const u = new URL(input.url.trim());

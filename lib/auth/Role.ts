@@ -1,4 +1,4 @@
-/** The four kinds of user (issue #4). Tokens carry one of these in their `role` claim. */
+/** The four kinds of user (README, "Who may do what"). Tokens carry one of these in their `role` claim. */
 export const ROLES = ['CLINICIAN', 'ANALYST', 'ARCHIVE', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
 

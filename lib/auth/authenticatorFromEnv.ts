@@ -1,6 +1,12 @@
 import { envOptional, envString } from '../config/readEnv';
 import { createAuthenticator, type Authenticate } from './createAuthenticator';
-import { DEMO_AUDIENCE, DEMO_ISSUER } from './demoKeys';
+
+/**
+ * Issuer and audience the demo's tokens carry (dev/demoKeys.ts), and what tokens must say
+ * unless JWT_ISSUER and JWT_AUDIENCE name a real identity provider's.
+ */
+export const DEMO_ISSUER = 'https://demo-idp.imaging-index.invalid';
+export const DEMO_AUDIENCE = 'national-imaging-index';
 
 /**
  * JWT verification from the environment: JWKS_FILE or JWKS_URL (the identity provider's

@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 /** Directory of plain SQL migrations for one kind of database. */
 export type MigrationSet = 'region' | 'national';
 
-export const MIGRATIONS_ROOT = path.resolve(__dirname, '..', '..', 'schema', 'migrations');
+const MIGRATIONS_ROOT = path.resolve(__dirname, '..', '..', 'schema', 'migrations');
 
 /**
  * Applies `schema/migrations/<set>/*.sql` in file-name order, each once, each in its own

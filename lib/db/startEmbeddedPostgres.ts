@@ -20,9 +20,6 @@ export interface EmbeddedPostgres {
   /** Connection string for the `postgres` maintenance database. */
   url: string;
   port: number;
-  /** URL for another database on the same cluster. */
-  urlFor(database: string): string;
-  createDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,7 +27,6 @@ interface EmbeddedServer {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
-  getPgClient(database?: string, host?: string): import('pg').Client;
 }
 
 const USER = 'postgres';
@@ -69,23 +65,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   if (!initialised) await server.initialise();
   await server.start();
-  const urlFor = (database: string) =>
-    `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  // Other databases on this cluster: lib/db/createPool's ensureDatabase and withDatabase.
   return {
-    url: urlFor('postgres'),
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
     port,
-    urlFor,
-    createDatabase: async (name: string) => {
-      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`invalid database name ${name}`);
-      const client = server.getPgClient('postgres', '127.0.0.1');
-      await client.connect();
-      try {
-        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-        if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
-    },
     stop: async () => {
       await server.stop();
       if (ephemeral) fs.rmSync(root, { recursive: true, force: true });

@@ -1,5 +1,7 @@
+import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logger';
+import { HTTP_ERRORS } from './httpErrors';
 
 /**
  * Apollo Server formatError for production: errors graphql-js raised (syntax, validation),
@@ -10,13 +12,17 @@ import type { Logger } from '../logger';
  */
 export function createErrorMasker(logger: Logger, genericMessage: string) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = error instanceof GraphQLError ? error.originalError : error;
+    // unwrapResolverError takes off graphql-js's wrapper around what a resolver threw. Errors
+    // from context functions and plugins arrive wrapped without a path, which it leaves
+    // alone, so what remains wrapped is unwrapped once more: those must be masked too.
+    const thrown = unwrapResolverError(error);
+    const original = thrown instanceof GraphQLError ? thrown.originalError : thrown;
     const unexpected = original instanceof Error && !(original instanceof GraphQLError);
     if (!unexpected) {
       const { stacktrace: _stack, serviceName: _service, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
     logger.error({ err: original.message, path: formatted.path }, 'internal error');
-    return { message: genericMessage, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return { message: genericMessage, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: HTTP_ERRORS.INTERNAL_SERVER_ERROR.code } };
   };
 }

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { ErrorCodeDefinition } from '../errors/ErrorCodeDefinition';
+import { HTTP_ERRORS } from './httpErrors';
 
 /** Options for {@link createGraphQLHandler}. */
 export interface GraphQLHandlerOptions<TContext extends BaseContext> {
@@ -11,17 +13,17 @@ export interface GraphQLHandlerOptions<TContext extends BaseContext> {
   verify?: (req: IncomingMessage, rawBody: string) => Refusal | null | Promise<Refusal | null>;
 }
 
-/** An HTTP-level refusal, sent as a GraphQL-shaped error body. */
+/** An HTTP-level refusal, sent as a GraphQL-shaped error body with the code's HTTP status. */
 export interface Refusal {
-  status: number;
-  code: string;
+  /** From the service's error registry. */
+  error: ErrorCodeDefinition;
   message: string;
   headers?: Record<string, string>;
 }
 
 export function sendRefusal(res: ServerResponse, refusal: Refusal): void {
   for (const [k, v] of Object.entries(refusal.headers ?? {})) res.setHeader(k, v);
-  sendJson(res, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
+  sendJson(res, refusal.error.httpStatus, { errors: [refusal.error.formatted(refusal.message)] });
 }
 
 /** Thrown by {@link readBody} when a request body is larger than allowed. */
@@ -74,7 +76,7 @@ export function createGraphQLHandler<TContext extends BaseContext>(
       raw = req.method === 'POST' ? await readBody(req, options.maxBodyBytes) : '';
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
-        sendJson(res, 413, { errors: [{ message: err.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+        sendRefusal(res, { error: HTTP_ERRORS.PAYLOAD_TOO_LARGE, message: err.message });
         return;
       }
       throw err;
@@ -89,7 +91,7 @@ export function createGraphQLHandler<TContext extends BaseContext>(
       try {
         body = JSON.parse(raw);
       } catch {
-        sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+        sendRefusal(res, { error: HTTP_ERRORS.BAD_REQUEST, message: 'request body is not valid JSON' });
         return;
       }
     }

@@ -1,7 +1,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger';
-import { sendJson } from './createGraphQLHandler';
+import { sendRefusal } from './createGraphQLHandler';
+import { HTTP_ERRORS } from './httpErrors';
 
 /** Answers one request; `pathname` is the URL path without its query string. */
 export type Route = (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<void>;
@@ -9,8 +10,8 @@ export type Route = (req: IncomingMessage, res: ServerResponse, pathname: string
 export interface HttpServerOptions {
   /** 0 (default) picks a free port. */
   port?: number;
-  /** Default 127.0.0.1. */
-  host?: string;
+  /** Each service states its own default (GATEWAY_DEFAULTS, REGION_DEFAULTS). */
+  host: string;
   logger: Logger;
 }
 
@@ -31,12 +32,12 @@ export async function startHttpServer(route: Route, options: HttpServerOptions):
   const server = http.createServer((req, res) => {
     route(req, res, (req.url ?? '/').split('?')[0] ?? '/').catch((err: unknown) => {
       options.logger.error({ err: (err as Error).message }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent) sendRefusal(res, { error: HTTP_ERRORS.INTERNAL_SERVER_ERROR, message: 'Internal error' });
       else res.destroy();
     });
   });
   server.keepAliveTimeout = 65_000;
-  const host = options.host ?? '127.0.0.1';
+  const { host } = options;
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const port = (server.address() as AddressInfo).port;
   return {

@@ -4,7 +4,7 @@ import NodeCache from 'node-cache';
 /** Header carrying the gateway's signature on every request it sends to a region. */
 export const SIGNATURE_HEADER = 'x-gateway-signature';
 /** How far a signature's timestamp may be from the region's clock. */
-export const SIGNATURE_WINDOW_MS = 60_000;
+const SIGNATURE_WINDOW_MS = 60_000;
 
 /**
  * Each region's secret is derived from the gateway's master key, so the gateway holds one

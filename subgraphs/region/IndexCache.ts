@@ -1,9 +1,10 @@
 import NodeCache from 'node-cache';
 import type { SeriesRow, StudyRow } from './db/studyReads';
+import { REGION_DEFAULTS } from './defaults';
 
 /** Options for {@link IndexCache}. */
 export interface IndexCacheOptions {
-  /** Seconds an entry lives; 0 disables the cache. Default 30. */
+  /** Seconds an entry lives; 0 disables the cache. @defaultValue REGION_DEFAULTS.cacheTtlSeconds */
   ttlSeconds?: number;
   /** Most entries kept; further sets are dropped rather than evicting (node-cache semantics). */
   maxKeys?: number;
@@ -28,7 +29,7 @@ export class IndexCache {
   private readonly invalidatedAt: NodeCache;
 
   constructor(options: IndexCacheOptions = {}) {
-    const ttl = options.ttlSeconds ?? 30;
+    const ttl = options.ttlSeconds ?? REGION_DEFAULTS.cacheTtlSeconds;
     this.enabled = ttl > 0;
     // useClones false: entries are treated as immutable and never mutated by readers.
     this.cache = new NodeCache({ stdTTL: ttl, checkperiod: Math.max(ttl, 10), useClones: false, maxKeys: options.maxKeys ?? 100_000 });

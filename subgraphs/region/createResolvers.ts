@@ -7,17 +7,13 @@ import { selectActivity, type ActivityDimension } from './db/selectActivity';
 import type { SeriesRow, StudyRow } from './db/studyReads';
 import { applyStudyFilter, parseFirst, parseStudyFilter, type StudyFilterInput } from './applyStudyFilter';
 import { badUserInput } from './errors';
-
-export interface RegionIdentity {
-  code: string;
-  name: string;
-}
+import type { RegionRef } from '../../lib/domain/RegionRef';
 
 /** Per-request context of the regional subgraph. */
 export interface RegionContext {
   loaders: Loaders;
   pool: Pool;
-  region: RegionIdentity;
+  region: RegionRef;
   startedAt: number;
 }
 
@@ -38,7 +34,7 @@ function requireUid(input: unknown): string {
 }
 
 /** A stored row in the contract's Study shape; `series` resolves lazily through its loader. */
-function toStudy(row: StudyRow, region: RegionIdentity) {
+function toStudy(row: StudyRow, region: RegionRef) {
   const retrieve = { wadoRsUrl: row.wado_rs_url, viewerUrl: row.viewer_url };
   return {
     studyInstanceUid: row.study_instance_uid,

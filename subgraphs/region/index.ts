@@ -11,14 +11,16 @@ import { createPool } from '../../lib/db/createPool';
 import { migrate } from '../../lib/db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/startEmbeddedPostgres';
 import { envNumber, envOptional, envString } from '../../lib/config/readEnv';
+import { parseRegionCode, REGION_CODE_RULE } from '../../lib/domain/parseRegionCode';
 import { createLogger } from '../../lib/logger';
 import { announceAndAwaitShutdown } from '../../lib/process/announceAndAwaitShutdown';
+import { REGION_DEFAULTS } from './defaults';
 import { createRegionServer } from './server';
 import { DEFAULT_LEASE_MS } from '../../lib/locator/membershipProtocol';
 
 async function main(): Promise<void> {
-  const code = envString('REGION_CODE').toUpperCase();
-  if (!/^[A-Z0-9]{2,12}$/.test(code)) throw new Error(`REGION_CODE must be 2-12 letters or digits, got "${code}"`);
+  const code = parseRegionCode(envString('REGION_CODE'));
+  if (code === null) throw new Error(`REGION_CODE must be ${REGION_CODE_RULE}, got "${envString('REGION_CODE')}"`);
   const name = envString('REGION_NAME', code);
   const logger = createLogger(`region-${code.toLowerCase()}`);
   let embedded: EmbeddedPostgres | null = null;
@@ -32,17 +34,17 @@ async function main(): Promise<void> {
   const authenticate = authenticatorFromEnv();
   if (!authenticate) logger.warn('no JWKS_FILE or JWKS_URL: the /ingest API is disabled');
   if (!envOptional('GATEWAY_URL')) logger.warn('no GATEWAY_URL: writes that add a patient wait one locator lease before they are acknowledged');
-  const pool = createPool(databaseUrl, logger, { max: envNumber('DB_POOL_SIZE', 10, { min: 1, max: 200 }) });
+  const pool = createPool(databaseUrl, logger, { max: envNumber('DB_POOL_SIZE', REGION_DEFAULTS.dbPoolSize, { min: 1, max: 200 }) });
   const applied = await migrate(pool, 'region');
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const running = await createRegionServer({
     region: { code, name },
     pool,
     logger,
-    port: envNumber('PORT', 4100, { min: 0, max: 65535 }),
-    host: envString('HOST', '127.0.0.1'),
+    port: envNumber('PORT', REGION_DEFAULTS.port, { min: 0, max: 65535 }),
+    host: envString('HOST', REGION_DEFAULTS.host),
     archiveBaseUrl: envOptional('ARCHIVE_BASE_URL'),
-    cacheTtlSeconds: envNumber('CACHE_TTL_SECONDS', 30, { min: 0, max: 86_400 }),
+    cacheTtlSeconds: envNumber('CACHE_TTL_SECONDS', REGION_DEFAULTS.cacheTtlSeconds, { min: 0, max: 86_400 }),
     gatewaySecret: envString('GATEWAY_SHARED_SECRET'),
     gatewayUrl: envOptional('GATEWAY_URL'),
     leaseMs: envNumber('LOCATOR_LEASE_MS', DEFAULT_LEASE_MS, { min: 100, max: 600_000 }),

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -11,33 +11,35 @@ import type { Authenticate } from '../../lib/auth/createAuthenticator';
 import { createErrorMasker } from '../../lib/http/createErrorMasker';
 import { startHttpServer } from '../../lib/http/startHttpServer';
 import { createGraphQLHandler, sendJson } from '../../lib/http/createGraphQLHandler';
+import { requireUser } from '../../lib/auth/requireUser';
+import { REGION_DEFAULTS } from './defaults';
+import { REGION_ERRORS } from './errors';
 import { SIGNATURE_HEADER, SignatureVerifier } from '../../lib/security/gatewaySignature';
 import type { Logger } from '../../lib/logger';
 import { createLoaders } from './createLoaders';
-import { createResolvers, type RegionContext, type RegionIdentity } from './createResolvers';
+import type { RegionRef } from '../../lib/domain/RegionRef';
+import { createResolvers, type RegionContext } from './createResolvers';
 import { IndexCache } from './IndexCache';
 import { createIngestResolvers } from './ingest/createIngestResolvers';
-import { createMembershipHandler } from './membership/createMembershipHandler';
-import { MembershipPublisher } from './membership/MembershipPublisher';
-import { readMembershipPosition } from './membership/readMembership';
-import type { ApolloServerPlugin } from '@apollo/server';
+import { createRegionMembership } from './membership/createRegionMembership';
+import type { MembershipPublisher } from './membership/MembershipPublisher';
 
 const INGEST_SDL = fs.readFileSync(path.join(SCHEMA_DIR, 'region-ingest.graphql'), 'utf8');
 
 /** Options for {@link createRegionServer}. */
 export interface RegionServerOptions {
-  region: RegionIdentity;
+  region: RegionRef;
   /** The region's own index database, already migrated. */
   pool: Pool;
   logger: Logger;
   /** 0 (default) picks a free port. */
   port?: number;
-  /** Default 127.0.0.1. */
+  /** @defaultValue REGION_DEFAULTS.host */
   host?: string;
   archiveBaseUrl?: string | null;
-  /** node-cache TTL for patient histories; 0 disables. Default 30 s. */
+  /** node-cache TTL for patient histories, seconds; 0 disables. @defaultValue REGION_DEFAULTS.cacheTtlSeconds */
   cacheTtlSeconds?: number;
-  /** Largest request body accepted. Default 1 MiB (the ingest batch limit fits well inside). */
+  /** Largest /graphql request body; /ingest accepts eight times this. @defaultValue REGION_DEFAULTS.maxBodyBytes */
   maxBodyBytes?: number;
   /**
    * This region's secret shared with the national gateway (lib/security/gatewaySignature.ts).
@@ -56,7 +58,7 @@ export interface RegionServerOptions {
    * instead (the gateway then learns of it by polling).
    */
   gatewayUrl?: string | null;
-  /** Must equal the gateway's. @default DEFAULT_LEASE_MS (lib/locator/membershipProtocol.ts) */
+  /** Must equal the gateway's. @defaultValue DEFAULT_LEASE_MS (lib/locator/membershipProtocol.ts) */
   leaseMs?: number;
 }
 
@@ -77,40 +79,21 @@ export interface RunningRegion {
  */
 export async function createRegionServer(options: RegionServerOptions): Promise<RunningRegion> {
   const { region, pool, logger } = options;
-  const cache = new IndexCache({ ttlSeconds: options.cacheTtlSeconds ?? 30 });
-  // Every answer to the gateway carries the membership sequence this process last saw, so
-  // a gateway that asked anyway learns at once that its summary of this region is behind.
-  let membership = await readMembershipPosition(pool);
-  const observeSeq = (seq: number) => {
-    if (seq > membership.seq) membership = { ...membership, seq };
-  };
-  const publisher = new MembershipPublisher({
+  const cache = new IndexCache({ ttlSeconds: options.cacheTtlSeconds });
+  const membership = await createRegionMembership({
     pool,
     logger,
     region: region.code,
     secret: options.gatewaySecret,
     gatewayUrl: options.gatewayUrl ?? null,
-    onPublished: observeSeq,
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
   });
-  const membershipExtension: ApolloServerPlugin<RegionContext> = {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          if (response.body.kind === 'single') {
-            const result = response.body.singleResult;
-            result.extensions = { ...result.extensions, membership };
-          }
-        },
-      };
-    },
-  };
   // No inline tracing, landing page or cache-control hints: the last instruments every
   // field (about 15% of a region's CPU) for headers nobody reads behind the gateway.
   const plugins = [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()];
   const subgraph = new ApolloServer<RegionContext>({
     schema: buildSubgraphSchema([{ typeDefs: parse(REGION_SDL), resolvers: createResolvers() as never }]),
-    plugins: [...plugins, membershipExtension],
+    plugins: [...plugins, membership.plugin as ApolloServerPlugin<RegionContext>],
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorMasker(logger, 'Internal error in the regional index'),
@@ -122,7 +105,7 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
       cache,
       region,
       archiveBaseUrl: options.archiveBaseUrl ?? null,
-      publisher,
+      publisher: membership.publisher,
     }) as never,
     plugins,
     stopOnTerminationSignals: false,
@@ -131,10 +114,8 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
   });
   await subgraph.start();
   await ingest.start();
-  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const maxBodyBytes = options.maxBodyBytes ?? REGION_DEFAULTS.maxBodyBytes;
   const verifier = new SignatureVerifier(options.gatewaySecret);
-  const membershipVerifier = new SignatureVerifier(options.gatewaySecret);
-  const handleMembership = createMembershipHandler({ pool, logger, region: region.code, verifier: membershipVerifier, onPosition: observeSeq });
   const handleSubgraph = createGraphQLHandler(subgraph, {
     maxBodyBytes,
     verify: (req, raw) => {
@@ -142,7 +123,7 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
       if (check.ok) return null;
       // Logged: an unsigned or replayed call to a region is an attempt to bypass the gateway.
       logger.warn({ reason: check.reason, remote: req.socket.remoteAddress }, 'rejected request without a valid gateway signature');
-      return { status: 401, code: 'UNAUTHENTICATED', message: `requests to a region must be signed by the national gateway (${check.reason})` };
+      return { error: REGION_ERRORS.UNAUTHENTICATED, message: `requests to a region must be signed by the national gateway (${check.reason})` };
     },
     context: async () => ({ loaders: createLoaders(pool, cache), pool, region, startedAt: Date.now() }),
   });
@@ -150,24 +131,13 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
   const handleIngest = createGraphQLHandler(ingest, {
     maxBodyBytes: maxBodyBytes * 8,
     verify: async (req) => {
-      if (!authenticate) return { status: 404, code: 'NOT_FOUND', message: 'ingest is disabled on this region' };
-      const principal = await authenticate(req);
-      switch (principal.kind) {
-        case 'user': {
-          const { user } = principal;
-          if (user.role === 'ADMIN' || (user.role === 'ARCHIVE' && user.region === region.code)) return null;
-          logger.warn({ user: user.id, role: user.role, tokenRegion: user.region }, 'ingest refused');
-          return { status: 403, code: 'FORBIDDEN', message: `only archives of region ${region.code} (or administrators) may write to its index` };
-        }
-        case 'anonymous':
-          return { status: 401, code: 'UNAUTHENTICATED', message: 'ingest needs an archive bearer token' };
-        case 'invalid':
-          return { status: 401, code: 'UNAUTHENTICATED', message: principal.reason };
-        default: {
-          const never: never = principal;
-          throw new Error(`unknown principal ${String(never)}`);
-        }
-      }
+      if (!authenticate) return { error: REGION_ERRORS.NOT_FOUND, message: 'ingest is disabled on this region' };
+      const checked = requireUser(await authenticate(req), { unauthenticated: REGION_ERRORS.UNAUTHENTICATED, anonymousMessage: 'ingest needs an archive bearer token', challenge: false });
+      if ('refusal' in checked) return checked.refusal;
+      const { user } = checked;
+      if (user.role === 'ADMIN' || (user.role === 'ARCHIVE' && user.region === region.code)) return null;
+      logger.warn({ user: user.id, role: user.role, tokenRegion: user.region }, 'ingest refused');
+      return { error: REGION_ERRORS.FORBIDDEN, message: `only archives of region ${region.code} (or administrators) may write to its index` };
     },
     context: async () => ({}),
   });
@@ -179,21 +149,19 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
       case '/ingest':
         return handleIngest(req, res);
       case '/membership':
-        return handleMembership(req, res);
+        return membership.handle(req, res);
       case '/healthz':
         return sendJson(res, 200, { status: 'ok', region: region.code });
       case '/readyz':
         try {
-          const position = await readMembershipPosition(pool);
-          observeSeq(position.seq);
-          return sendJson(res, 200, { status: 'ready', region: region.code, membership: position });
+          return sendJson(res, 200, { status: 'ready', region: region.code, membership: await membership.position() });
         } catch {
           return sendJson(res, 503, { status: 'database unreachable', region: region.code });
         }
       default:
         return sendJson(res, 404, { error: 'not found' });
     }
-  }, { port: options.port, host: options.host, logger });
+  }, { port: options.port, host: options.host ?? REGION_DEFAULTS.host, logger });
   const { port, baseUrl: base } = server;
   logger.info({ region: region.code, url: `${base}/graphql` }, 'region listening');
   return {
@@ -201,14 +169,14 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
     ingestUrl: `${base}/ingest`,
     port,
     cache,
-    publisher,
+    publisher: membership.publisher,
     stop: async () => {
       await server.close();
       await subgraph.stop();
       await ingest.stop();
       cache.close();
       verifier.close();
-      membershipVerifier.close();
+      membership.close();
     },
   };
 }

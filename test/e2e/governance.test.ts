@@ -108,8 +108,16 @@ describe('information governance at the national gateway', () => {
     });
 
     it('names every denied field, and calls no region for any of them', async () => {
-      const res = await topology.query(`query { studyActivity(groupBy: [REGION]) { complete } patient(nhsNumber: "${patient}") { nhsNumber } }`, {}, await as({ role: 'ANALYST' }));
-      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'Query.patient', deniedFields: ['Query.patient'] });
+      const before = await regionCalls();
+      const res = await topology.query(
+        `query { studyActivity(groupBy: [REGION]) { complete } patient(nhsNumber: "${patient}") { nhsNumber } study(studyInstanceUid: "1.2.3") { description } auditEvents { userId } }`,
+        {},
+        await as({ role: 'ANALYST' }),
+      );
+      expect(res.data ?? null).toBeNull();
+      expect(res.errors).toHaveLength(1);
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'Query.patient', deniedFields: ['Query.patient', 'Query.study', 'Query.auditEvents'] });
+      expect(await regionCalls()).toBe(before);
     });
   });
 

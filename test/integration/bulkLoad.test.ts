@@ -85,16 +85,27 @@ describe('bulk loader', () => {
   const lds = studies('LDS', 400);
   const lon = studies('LON', 150);
 
-  it('loads an NDJSON file of studies with their series, exactly as generated', async () => {
-    const file = write('lds.ndjson', ndjson(lds));
-    const result = await loadDicomJsonFile(db.pool, { file, viewerBaseUrl: VIEWER, chunkSize: 90 });
-    expect(counts(summaryOf(result))).toEqual({ read: 400, inserted: 400, updated: 0, unchanged: 0, duplicates: 0, rejected: 0 });
-    expect(result.ok && result.rejectsPath).toBe(null);
-    const seriesTotal = lds.reduce((n, s) => n + s.series!.length, 0);
-    expect(await tableCounts(db)).toMatchObject({ studies: 400, series: seriesTotal });
-    for (const i of [0, 123, 399]) expect(await stored(db, lds[i]!.studyInstanceUid)).toEqual(lds[i]);
-    expect(fs.existsSync(`${file}.rejects.ndjson`)).toBe(false);
-  });
+  /** Runs `body` over a database of its own holding the LDS file, so no test depends on another's load. */
+  async function withLdsLoaded(body: (scratch: TestDatabase, file: string) => Promise<void>): Promise<void> {
+    const scratch = await createTestDatabase('region', 'lds');
+    try {
+      const file = write('lds.ndjson', ndjson(lds));
+      const result = await loadDicomJsonFile(scratch.pool, { file, viewerBaseUrl: VIEWER, chunkSize: 90 });
+      expect(counts(summaryOf(result))).toEqual({ read: 400, inserted: 400, updated: 0, unchanged: 0, duplicates: 0, rejected: 0 });
+      expect(result.ok && result.rejectsPath).toBe(null);
+      await body(scratch, file);
+    } finally {
+      await scratch.drop();
+    }
+  }
+
+  it('loads an NDJSON file of studies with their series, exactly as generated', () =>
+    withLdsLoaded(async (scratch, file) => {
+      const seriesTotal = lds.reduce((n, s) => n + s.series!.length, 0);
+      expect(await tableCounts(scratch)).toMatchObject({ studies: 400, series: seriesTotal });
+      for (const i of [0, 123, 399]) expect(await stored(scratch, lds[i]!.studyInstanceUid)).toEqual(lds[i]);
+      expect(fs.existsSync(`${file}.rejects.ndjson`)).toBe(false);
+    }));
 
   it('loads a JSON array file (a QIDO-RS answer) the same way', async () => {
     const file = write('lon.json', JSON.stringify(lon.map(toDicomJson), null, 1));
@@ -103,41 +114,43 @@ describe('bulk loader', () => {
     expect(await stored(db, lon[77]!.studyInstanceUid)).toEqual(lon[77]);
   });
 
-  it('changes nothing when the same file is loaded again', async () => {
-    const before = await tableCounts(db);
-    const file = path.join(dir, 'lds.ndjson');
-    const summary = summaryOf(await loadDicomJsonFile(db.pool, { file, viewerBaseUrl: VIEWER, chunkSize: 70, connections: 1 }));
-    expect(counts(summary)).toEqual({ read: 400, inserted: 0, updated: 0, unchanged: 400, duplicates: 0, rejected: 0 });
-    expect(await tableCounts(db)).toEqual(before);
-  });
+  it('changes nothing when the same file is loaded again', () =>
+    withLdsLoaded(async (scratch, file) => {
+      const before = await tableCounts(scratch);
+      const summary = summaryOf(await loadDicomJsonFile(scratch.pool, { file, viewerBaseUrl: VIEWER, chunkSize: 70, connections: 1 }));
+      expect(counts(summary)).toEqual({ read: 400, inserted: 0, updated: 0, unchanged: 400, duplicates: 0, rejected: 0 });
+      expect(await tableCounts(scratch)).toEqual(before);
+    }));
 
-  it('updates a study whose record changed and leaves the others untouched', async () => {
-    const before = await tableCounts(db);
-    const changed = lds.map((s, i) => (i === 10 ? { ...s, description: 'CT HEAD WITH CONTRAST', instanceAvailability: 'NEARLINE' as const } : s));
-    const file = write('lds-changed.ndjson', ndjson(changed));
-    const summary = summaryOf(await loadDicomJsonFile(db.pool, { file, viewerBaseUrl: VIEWER }));
-    expect(counts(summary)).toEqual({ read: 400, inserted: 0, updated: 1, unchanged: 399, duplicates: 0, rejected: 0 });
-    expect(await stored(db, lds[10]!.studyInstanceUid)).toEqual(changed[10]);
-    const after = await tableCounts(db);
-    expect(after.studies).toBe(before.studies);
-    expect(after.lastUpdate > before.lastUpdate).toBe(true);
-    const touched = await db.pool.query('SELECT count(*)::int AS n FROM study WHERE updated_at > $1::timestamptz', [before.lastUpdate]);
-    expect(touched.rows[0].n).toBe(1);
-  });
+  it('updates a study whose record changed and leaves the others untouched', () =>
+    withLdsLoaded(async (scratch) => {
+      const before = await tableCounts(scratch);
+      const changed = lds.map((s, i) => (i === 10 ? { ...s, description: 'CT HEAD WITH CONTRAST', instanceAvailability: 'NEARLINE' as const } : s));
+      const file = write('lds-changed.ndjson', ndjson(changed));
+      const summary = summaryOf(await loadDicomJsonFile(scratch.pool, { file, viewerBaseUrl: VIEWER }));
+      expect(counts(summary)).toEqual({ read: 400, inserted: 0, updated: 1, unchanged: 399, duplicates: 0, rejected: 0 });
+      expect(await stored(scratch, lds[10]!.studyInstanceUid)).toEqual(changed[10]);
+      const after = await tableCounts(scratch);
+      expect(after.studies).toBe(before.studies);
+      expect(after.lastUpdate > before.lastUpdate).toBe(true);
+      const touched = await scratch.pool.query('SELECT count(*)::int AS n FROM study WHERE updated_at > $1::timestamptz', [before.lastUpdate]);
+      expect(touched.rows[0].n).toBe(1);
+    }));
 
-  it('makes the stored series of a study exactly the series in the file', async () => {
-    const target = lds.find((s) => s.series!.length >= 2)!;
-    const fewer = { ...target, series: target.series!.slice(0, 1) };
-    const summary = await loadStudies(db.pool, [fewer]);
-    expect(counts(summary)).toEqual({ read: 1, inserted: 0, updated: 1, unchanged: 0, duplicates: 0, rejected: 0 });
-    expect((await stored(db, target.studyInstanceUid))!.series).toEqual(fewer.series);
-    const untouched = { ...target };
-    delete untouched.series;
-    await loadStudies(db.pool, [untouched]);
-    expect((await stored(db, target.studyInstanceUid))!.series).toEqual(fewer.series);
-    await loadStudies(db.pool, [target]);
-    expect(await stored(db, target.studyInstanceUid)).toEqual(target);
-  });
+  it('makes the stored series of a study exactly the series in the file', () =>
+    withLdsLoaded(async (scratch) => {
+      const target = lds.find((s) => s.series!.length >= 2)!;
+      const fewer = { ...target, series: target.series!.slice(0, 1) };
+      const summary = await loadStudies(scratch.pool, [fewer]);
+      expect(counts(summary)).toEqual({ read: 1, inserted: 0, updated: 1, unchanged: 0, duplicates: 0, rejected: 0 });
+      expect((await stored(scratch, target.studyInstanceUid))!.series).toEqual(fewer.series);
+      const untouched = { ...target };
+      delete untouched.series;
+      await loadStudies(scratch.pool, [untouched]);
+      expect((await stored(scratch, target.studyInstanceUid))!.series).toEqual(fewer.series);
+      await loadStudies(scratch.pool, [target]);
+      expect(await stored(scratch, target.studyInstanceUid)).toEqual(target);
+    }));
 
   it('stores the good records and writes each bad one to the rejects file with its reasons', async () => {
     const good = studies('MAN', 5);

@@ -35,6 +35,12 @@ describe('ingest into a regional index', () => {
     await db.drop();
   });
 
+  /** Stores one study of this test's own, so no test depends on another having run. */
+  async function seed(study: Record<string, unknown>) {
+    const res = await write(UPSERT, { studies: [study] });
+    expect(res.data.upsertStudies).toMatchObject({ inserted: 1, rejected: [] });
+  }
+
   async function snapshot() {
     const { rows } = await db.pool.query(`SELECT s.*, (SELECT array_agg(series_instance_uid ORDER BY 1) FROM series WHERE study_instance_uid = s.study_instance_uid) AS series FROM study s ORDER BY 1`);
     return rows;
@@ -51,23 +57,23 @@ describe('ingest into a regional index', () => {
   });
 
   it('updates a changed study and replaces its series list', async () => {
-    const changed = studyInput('100', nhs, {
+    await seed(studyInput('110', nhs));
+    const changed = studyInput('110', nhs, {
       description: 'CT HEAD WITH CONTRAST',
-      series: [{ seriesInstanceUid: '1.2.826.0.1.3680043.10.999.100.7', modality: 'CT' }],
+      series: [{ seriesInstanceUid: '1.2.826.0.1.3680043.10.999.110.7', modality: 'CT' }],
     });
     const res = await write( UPSERT, { studies: [changed] });
     expect(res.data.upsertStudies).toMatchObject({ inserted: 0, updated: 1, unchanged: 0 });
     const history = await ask( HISTORY, { nhs });
-    const study = history.data.patient.imagingHistory.studies.find((s: { studyInstanceUid: string }) => s.studyInstanceUid.endsWith('.100'));
-    expect(study).toMatchObject({ description: 'CT HEAD WITH CONTRAST', series: [{ seriesInstanceUid: '1.2.826.0.1.3680043.10.999.100.7' }] });
+    const study = history.data.patient.imagingHistory.studies.find((s: { studyInstanceUid: string }) => s.studyInstanceUid.endsWith('.110'));
+    expect(study).toMatchObject({ description: 'CT HEAD WITH CONTRAST', series: [{ seriesInstanceUid: '1.2.826.0.1.3680043.10.999.110.7' }] });
   });
 
   it('counts a study whose only change is its series as updated', async () => {
-    const res = await write( UPSERT, {
-      studies: [studyInput('100', nhs, { description: 'CT HEAD WITH CONTRAST', series: [] })],
-    });
+    await seed(studyInput('120', nhs));
+    const res = await write(UPSERT, { studies: [studyInput('120', nhs, { series: [] })] });
     expect(res.data.upsertStudies).toMatchObject({ updated: 1 });
-    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM series WHERE study_instance_uid LIKE '%.100'`);
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM series WHERE study_instance_uid LIKE '%.120'`);
     expect(rows[0].n).toBe(0);
   });
 
@@ -108,7 +114,8 @@ describe('ingest into a regional index', () => {
   });
 
   it('marks a study entered in error, hiding it from the history unless asked', async () => {
-    const uid = '1.2.826.0.1.3680043.10.999.101';
+    await seed(studyInput('130', nhs));
+    const uid = '1.2.826.0.1.3680043.10.999.130';
     const mark = `mutation($u: [String!]!) { markEnteredInError(studyInstanceUids: $u) { marked alreadyMarked notFound } }`;
     const res = await write( mark, { u: [uid, '1.2.3.999'] });
     expect(res.data.markEnteredInError).toEqual({ marked: 1, alreadyMarked: 0, notFound: ['1.2.3.999'] });
@@ -120,20 +127,24 @@ describe('ingest into a regional index', () => {
   });
 
   it('keeps a study entered in error when a routine re-feed sends it without a status', async () => {
-    const uid = '1.2.826.0.1.3680043.10.999.101';
-    const refeed = await write(UPSERT, { studies: [studyInput('101', nhs, { studyDate: '20240302', studyTime: '0930' })] });
+    const uid = '1.2.826.0.1.3680043.10.999.400';
+    const statusOf = async () => (await db.pool.query('SELECT status FROM study WHERE study_instance_uid = $1', [uid])).rows[0]?.status;
+    const marked = await write(UPSERT, { studies: [studyInput('400', nhs, { status: 'ENTERED_IN_ERROR' })] });
+    expect(marked.data.upsertStudies).toMatchObject({ inserted: 1 });
+    const refeed = await write(UPSERT, { studies: [studyInput('400', nhs)] });
     expect(refeed.data.upsertStudies).toMatchObject({ accepted: 1, updated: 0, unchanged: 1 });
-    const { rows } = await db.pool.query('SELECT status FROM study WHERE study_instance_uid = $1', [uid]);
-    expect(rows[0].status).toBe('ENTERED_IN_ERROR');
-    const restored = await write(UPSERT, { studies: [studyInput('101', nhs, { studyDate: '20240302', studyTime: '0930', status: 'AVAILABLE' })] });
+    expect(await statusOf()).toBe('ENTERED_IN_ERROR');
+    const restored = await write(UPSERT, { studies: [studyInput('400', nhs, { status: 'AVAILABLE' })] });
     expect(restored.data.upsertStudies).toMatchObject({ updated: 1 });
-    await write(UPSERT, { studies: [studyInput('101', nhs, { studyDate: '20240302', studyTime: '0930', status: 'ENTERED_IN_ERROR' })] });
+    expect(await statusOf()).toBe('AVAILABLE');
   });
 
   it('marks entered in error through upsert too', async () => {
-    const res = await write( UPSERT, { studies: [studyInput('200', nhs, { status: 'ENTERED_IN_ERROR' })] });
+    const uid = '1.2.826.0.1.3680043.10.999.500';
+    expect((await write(UPSERT, { studies: [studyInput('500', nhs)] })).data.upsertStudies).toMatchObject({ inserted: 1 });
+    const res = await write(UPSERT, { studies: [studyInput('500', nhs, { status: 'ENTERED_IN_ERROR' })] });
     expect(res.data.upsertStudies).toMatchObject({ updated: 1 });
-    const { rows } = await db.pool.query(`SELECT status FROM study WHERE study_instance_uid = '1.2.826.0.1.3680043.10.999.200'`);
+    const { rows } = await db.pool.query('SELECT status FROM study WHERE study_instance_uid = $1', [uid]);
     expect(rows[0].status).toBe('ENTERED_IN_ERROR');
   });
 

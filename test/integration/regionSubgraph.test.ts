@@ -128,13 +128,16 @@ describe('regional subgraph over a real PostgreSQL index', () => {
   });
 
   it('serves repeated reads from the cache and invalidates it on ingest', async () => {
+    // A patient of its own: the write below must not change what other tests read.
+    const carol = testNhsNumber(7);
+    await write(UPSERT, { studies: [studyInput('70', carol, { studyDate: '2019-11-11' })] });
     region.cache.flush();
-    await ask( HISTORY, { nhs: bob });
+    await ask(HISTORY, { nhs: carol });
     const before = queries;
-    await ask( HISTORY, { nhs: bob });
+    await ask(HISTORY, { nhs: carol });
     expect(queries).toBe(before);
-    await write( UPSERT, { studies: [studyInput('5', bob, { studyDate: '2025-01-01' })] });
-    const after = await ask( HISTORY, { nhs: bob });
+    await write(UPSERT, { studies: [studyInput('71', carol, { studyDate: '2025-01-01' })] });
+    const after = await ask(HISTORY, { nhs: carol });
     expect(after.data.patient.imagingHistory.studies.map((s: { studyDate: string }) => s.studyDate)).toEqual(['2025-01-01', '2019-11-11']);
   });
 

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { Pool } from 'pg';
-import { ensureDatabase, withDatabase } from '../../lib/db/createPool';
+import { withDatabase } from '../../lib/db/createPool';
+import { adminUrl, createEmptyDatabase as createDatabase, dropDatabases } from './database';
 import { postGraphQL, type GraphQLAnswer } from './postGraphQL';
-import { spawnService, type ServiceProcess } from '../../lib/process/spawnService';
+import { spawnService, type ServiceProcess } from '../../dev/spawnService';
 import { UPSERT } from './studyInputs';
 import { createTestAuth, type TestAuth } from './testAuth';
 
@@ -61,18 +60,6 @@ export interface Topology {
 /** A service process, quiet unless SERVICE_LOG_LEVEL asks for its logs. */
 function startService(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
   return spawnService(entry, { env: { LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'silent', ...env } });
-}
-
-function adminUrl(): string {
-  const url = process.env.TEST_PG_ADMIN_URL;
-  if (!url) throw new Error('TEST_PG_ADMIN_URL is not set: run through jest');
-  return url;
-}
-
-async function createDatabase(prefix: string): Promise<string> {
-  const name = `t_${prefix}_${randomBytes(4).toString('hex')}`;
-  await ensureDatabase(adminUrl(), name);
-  return name;
 }
 
 /**
@@ -181,12 +168,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     },
     stop: async () => {
       await Promise.all([...replicas.map((r) => r.stop()), gateway.stop(), ...[...regions.values()].map((r) => r.process?.stop())]);
-      const admin = new Pool({ connectionString: adminUrl(), max: 1 });
-      try {
-        for (const db of databases) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-      } finally {
-        await admin.end();
-      }
+      await dropDatabases(databases);
     },
   };
   for (const region of [...regions.values()].sort((a, b) => a.code.localeCompare(b.code))) {

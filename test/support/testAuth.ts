@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createAuthenticator, type Authenticate } from '../../lib/auth/createAuthenticator';
-import { DEMO_AUDIENCE, DEMO_ISSUER, ensureDemoKeys, issueDemoToken, type DemoTokenClaims } from '../../lib/auth/demoKeys';
+import { DEMO_AUDIENCE, DEMO_ISSUER, ensureDemoKeys, issueDemoToken, type DemoTokenClaims } from '../../dev/demoKeys';
 import { deriveRegionSecret, SIGNATURE_HEADER, signRequest } from '../../lib/security/gatewaySignature';
 
 export interface TestAuth {

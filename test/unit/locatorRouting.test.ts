@@ -1,7 +1,8 @@
 import { parse, validate } from 'graphql';
 import { previousRegionSubgraphSchema, regionSubgraphSchema } from '../../lib/contract';
 import { prepareFanOutOperation } from '../../gateway/fanout/prepareFanOutOperation';
-import { stampCompleteness } from '../../gateway/fanout/stampCompleteness';
+import { stampCompleteness } from '../../gateway/fanout/merge/completeness';
+import { regionsAskedFor } from '../../gateway/fanout/routeFetch';
 import { answerWithoutRegions } from '../../gateway/locator/answerWithoutRegions';
 import { patientNhsNumbers } from '../../gateway/locator/patientNhsNumbers';
 
@@ -39,7 +40,7 @@ describe('an answer no region was asked for', () => {
   it('is each patient with an empty, complete history that counts every region as skipped', () => {
     const p = prepared('query($n: String!) { a: patient(nhsNumber: $n) { nhsNumber imagingHistory { complete studies { studyInstanceUid } sources { status } coverage { regionsInScope regionsAsked regionsSkipped } } } }');
     const data = answerWithoutRegions(p.root, { n: '9990000018' });
-    stampCompleteness(p.root, data, { n: '9990000018' }, { asked: [], skipped: ['LDS', 'LON'] });
+    stampCompleteness(p.root, data, { n: '9990000018' }, { asked: [], skipped: ['LDS', 'LON'] }, regionsAskedFor);
     expect(data).toEqual({
       a: { nhsNumber: '9990000018', imagingHistory: { complete: true, studies: [], sources: [], coverage: { regionsInScope: 2, regionsAsked: 0, regionsSkipped: 2 } } },
     });
@@ -56,7 +57,7 @@ describe('stamped completeness', () => {
         { region: { code: 'LON', name: 'London' }, status: 'TIMEOUT', latencyMs: 2000, counts: null },
       ],
       skipped: ['MAN'],
-    });
+    }, regionsAskedFor);
     expect(data.patient.imagingHistory).toEqual({
       complete: false,
       sources: [

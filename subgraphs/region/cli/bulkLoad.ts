@@ -3,8 +3,9 @@ import { migrate } from '../../../lib/db/migrate';
 import { createLogger } from '../../../lib/logger';
 import { createProgressReporter } from '../bulk/createProgressReporter';
 import { loadDicomJsonFile } from '../bulk/loadDicomJsonFile';
-import { DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS } from '../bulk/loadStudies';
-import { integerArg, parseCliArgs, stringArg, urlArg } from './parseCliArgs';
+import { LOAD_TARGET_OPTIONS, LOAD_TARGET_USAGE, loadTargetArgs } from './loadTargetArgs';
+import { stringArg, urlArg } from './parseCliArgs';
+import { runCli } from './runCli';
 import { publishAfterLoad } from '../membership/publishAfterLoad';
 
 const USAGE = `Loads a DICOM JSON file (a QIDO-RS JSON array, or NDJSON) into the regional index at DATABASE_URL.
@@ -15,8 +16,7 @@ Usage: DATABASE_URL=postgres://... tsx subgraphs/region/cli/bulkLoad.ts --file s
   --format auto|json|ndjson  default auto: "[" first means a JSON array, else NDJSON
   --rejects FILE           refused records with reasons, NDJSON (default FILE.rejects.ndjson; written only if any)
   --viewer-base-url URL    viewer launch URL; each study's viewer link is URL?StudyInstanceUID=...
-  --chunk-size N           studies per transaction (default ${DEFAULT_CHUNK_SIZE})
-  --connections N          parallel database connections (default ${DEFAULT_CONNECTIONS})
+${LOAD_TARGET_USAGE}
   -h, --help               this text
 
 Membership: with REGION_CODE, GATEWAY_SHARED_SECRET and GATEWAY_URL set as for the region,
@@ -28,41 +28,27 @@ Exit status: 0 when the load completed, even if some records were refused (see t
 summary and the rejects file); 1 when it could not complete; 2 for bad arguments.
 Re-running is safe: unchanged studies are left alone, changed ones updated.`;
 
-async function main(argv: string[]): Promise<number> {
-  const args = parseCliArgs(argv, {
-    file: { type: 'string' },
-    format: { type: 'string' },
-    rejects: { type: 'string' },
-    'viewer-base-url': { type: 'string' },
-    'chunk-size': { type: 'string' },
-    connections: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (args.ok && args.values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const fail = (message: string) => {
-    process.stderr.write(`${message}\n\n${USAGE}\n`);
-    return 2;
-  };
-  if (!args.ok) return fail(args.message);
-  const file = stringArg(args.values, 'file');
+const OPTIONS = {
+  file: { type: 'string' },
+  format: { type: 'string' },
+  rejects: { type: 'string' },
+  'viewer-base-url': { type: 'string' },
+  ...LOAD_TARGET_OPTIONS,
+} as const;
+
+runCli('bulk load', USAGE, OPTIONS, async ({ values, fail }) => {
+  const file = stringArg(values, 'file');
   if (!file) return fail('--file is required');
-  const format = stringArg(args.values, 'format') ?? 'auto';
+  const format = stringArg(values, 'format') ?? 'auto';
   if (format !== 'auto' && format !== 'json' && format !== 'ndjson') return fail(`--format must be auto, json or ndjson, got "${format}"`);
-  const viewer = urlArg(args.values, 'viewer-base-url');
+  const viewer = urlArg(values, 'viewer-base-url');
   if (!viewer.ok) return fail(viewer.message);
-  const chunkSize = integerArg(args.values, 'chunk-size');
-  if (!chunkSize.ok) return fail(chunkSize.message);
-  const connections = integerArg(args.values, 'connections');
-  if (!connections.ok) return fail(connections.message);
-  if (chunkSize.value === 0 || connections.value === 0) return fail('--chunk-size and --connections must be at least 1');
-  const url = process.env.DATABASE_URL;
-  if (!url) return fail('DATABASE_URL is not set: point it at the region\'s PostgreSQL database');
+  const target = loadTargetArgs(values);
+  if (!target.ok) return fail(target.message);
+  const { url, chunkSize } = target;
 
   const logger = createLogger('bulk-load');
-  const lanes = connections.value ?? DEFAULT_CONNECTIONS;
+  const lanes = target.connections;
   const pool = createPool(url, logger, { max: lanes + 1 });
   try {
     await migrate(pool, 'region');
@@ -70,9 +56,9 @@ async function main(argv: string[]): Promise<number> {
     const result = await loadDicomJsonFile(pool, {
       file,
       format,
-      ...(stringArg(args.values, 'rejects') !== undefined ? { rejectsPath: stringArg(args.values, 'rejects')! } : {}),
+      ...(stringArg(values, 'rejects') !== undefined ? { rejectsPath: stringArg(values, 'rejects')! } : {}),
       ...(viewer.value !== undefined ? { viewerBaseUrl: viewer.value } : {}),
-      ...(chunkSize.value !== undefined ? { chunkSize: chunkSize.value } : {}),
+      ...(chunkSize !== undefined ? { chunkSize } : {}),
       connections: lanes,
       onProgress: (figures) => {
         progress ??= createProgressReporter({ label: 'bulk load', total: figures.total ?? 0, unit: 'bytes' });
@@ -91,14 +77,4 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await pool.end();
   }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`bulk load failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+});

@@ -4,7 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { createProgressReporter } from '../bulk/createProgressReporter';
 import { createStudyGenerator } from '../synthetic/createStudyGenerator';
 import { toDicomJson } from '../synthetic/toDicomJson';
-import { parseCliArgs, stringArg } from './parseCliArgs';
+import { stringArg } from './parseCliArgs';
+import { runCli } from './runCli';
 import { SYNTHETIC_REGION_OPTIONS, SYNTHETIC_REGION_USAGE, syntheticRegionArgs } from './syntheticRegionArgs';
 
 const USAGE = `Writes a synthetic regional index as DICOM JSON (what QIDO-RS returns), for the bulk loader.
@@ -19,19 +20,12 @@ ${SYNTHETIC_REGION_USAGE}
 // Bytes gathered before each write: large writes are cheap, and memory stays bounded.
 const WRITE_BYTES = 1 << 20;
 
-async function main(argv: string[]): Promise<number> {
-  const args = parseCliArgs(argv, { ...SYNTHETIC_REGION_OPTIONS, format: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
-  if (args.ok && args.values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const parsed = args.ok ? syntheticRegionArgs(args.values) : args;
-  const format = args.ok ? (stringArg(args.values, 'format') ?? 'ndjson') : 'ndjson';
-  if (!parsed.ok || (format !== 'ndjson' && format !== 'json')) {
-    process.stderr.write(`${parsed.ok ? `--format must be ndjson or json, got "${format}"` : parsed.message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const file = args.ok ? stringArg(args.values, 'out') : undefined;
+runCli('generate', USAGE, { ...SYNTHETIC_REGION_OPTIONS, format: { type: 'string' }, out: { type: 'string' } }, async ({ values, fail }) => {
+  const parsed = syntheticRegionArgs(values);
+  if (!parsed.ok) return fail(parsed.message);
+  const format = stringArg(values, 'format') ?? 'ndjson';
+  if (format !== 'ndjson' && format !== 'json') return fail(`--format must be ndjson or json, got "${format}"`);
+  const file = stringArg(values, 'out');
   const generator = createStudyGenerator(parsed.options);
   const progress = file ? createProgressReporter({ label: `generate ${parsed.options.regionCode}`, total: generator.studyCount, unit: 'studies' }) : null;
   let written = 0;
@@ -66,14 +60,4 @@ async function main(argv: string[]): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   if (file) process.stderr.write(`wrote ${written} studies to ${file} in ${seconds.toFixed(1)} s (${Math.round(written / seconds)} studies/s)\n`);
   return 0;
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`generate failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+});

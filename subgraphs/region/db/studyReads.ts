@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { STUDY_ORDER_SQL } from '../../../lib/domain/studyOrder';
 
 /** A study row as read for answers; dates and times already formatted as ISO text by SQL. */
 export interface StudyRow {
@@ -40,14 +41,12 @@ const STUDY_SELECT = `SELECT study_instance_uid, nhs_number, local_patient_id, i
   availability, ods_code, organisation_name, status, wado_rs_url, viewer_url
   FROM study`;
 
-/** The order every history is shown in: newest first, undated last, UID as tie-break. */
-export const HISTORY_ORDER = 'study_date DESC NULLS LAST, study_time DESC NULLS LAST, study_instance_uid';
 
 /**
  * All studies of the given patients, in one query, each patient's newest first. Served by
  * study_patient_history_idx (NHS number equality, date order).
  */
-export const HISTORIES_SQL = `${STUDY_SELECT} WHERE nhs_number = ANY($1::char(10)[]) ORDER BY nhs_number, ${HISTORY_ORDER}`;
+export const HISTORIES_SQL = `${STUDY_SELECT} WHERE nhs_number = ANY($1::char(10)[]) ORDER BY nhs_number, ${STUDY_ORDER_SQL}`;
 
 export async function selectHistories(pool: Pool, nhsNumbers: readonly string[]): Promise<StudyRow[]> {
   const result = await pool.query<StudyRow>(HISTORIES_SQL, [nhsNumbers]);

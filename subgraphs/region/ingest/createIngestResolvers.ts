@@ -5,16 +5,16 @@ import { writeStudies } from '../db/studyWrites';
 import { badUserInput } from '../errors';
 import type { IndexCache } from '../IndexCache';
 import type { MembershipPublisher, Publication } from '../membership/MembershipPublisher';
-import type { RegionIdentity } from '../createResolvers';
+import type { RegionRef } from '../../../lib/domain/RegionRef';
 import type { StudyRecord } from '../StudyRecord';
 import { validateStudyInput, type StudyInput } from './validateStudyInput';
 
-export const MAX_INGEST_BATCH = 1000;
+const MAX_INGEST_BATCH = 1000;
 
 export interface IngestOptions {
   pool: Pool;
   cache: IndexCache;
-  region: RegionIdentity;
+  region: RegionRef;
   /** Base of the archive's DICOMweb service, used when a record has no wadoRsUrl. */
   archiveBaseUrl: string | null;
   /** Tells the national gateway of patients a write added, before the write is acknowledged. */

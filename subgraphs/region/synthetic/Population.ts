@@ -1,3 +1,4 @@
+import { parseRegionCode, REGION_CODE_RULE } from '../../../lib/domain/parseRegionCode';
 import { MAX_SYNTHETIC_PATIENTS, syntheticNhsNumber } from './syntheticNhsNumber';
 import { mixSeed } from './Random';
 
@@ -19,7 +20,6 @@ export interface RegionPatients {
 }
 
 export const DEFAULT_POPULATION_SIZE = MAX_SYNTHETIC_PATIENTS;
-export const REGION_CODE = /^[A-Z0-9]{1,6}$/;
 
 // See Random.ts: hot paths avoid global lookups.
 const { floor, min } = Math;
@@ -54,7 +54,7 @@ export class Population {
   constructor(options: PopulationOptions) {
     const codes = [...new Set(options.regionCodes)].sort();
     if (codes.length === 0) throw new RangeError('a population needs at least one region');
-    for (const c of codes) if (!REGION_CODE.test(c)) throw new RangeError(`region code "${c}" must be 1-6 upper-case letters or digits`);
+    for (const c of codes) if (parseRegionCode(c) !== c) throw new RangeError(`region code "${c}" must be ${REGION_CODE_RULE}, upper-case`);
     const size = options.populationSize ?? DEFAULT_POPULATION_SIZE;
     if (!Number.isInteger(size) || size < 1 || size > MAX_SYNTHETIC_PATIENTS) {
       throw new RangeError(`populationSize must be 1..${MAX_SYNTHETIC_PATIENTS}`);

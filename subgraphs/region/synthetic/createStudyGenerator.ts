@@ -37,9 +37,9 @@ export interface StudyGenerator {
  * study and series we make: root (27) + seed (<= 10 digits) + region number (<= 10) +
  * index (<= 9) + series number (<= 2) plus dots is at most 62.
  */
-export const SYNTHETIC_UID_ROOT = '1.2.826.0.1.3680043.10.1234';
-export const DEFAULT_REFERENCE_DATE = '2025-06-30';
-export const MAX_STUDIES_PER_REGION = 1_000_000_000;
+const SYNTHETIC_UID_ROOT = '1.2.826.0.1.3680043.10.1234';
+const DEFAULT_REFERENCE_DATE = '2025-06-30';
+const MAX_STUDIES_PER_REGION = 1_000_000_000;
 
 // See Random.ts: hot paths avoid global lookups.
 const { floor, sqrt } = Math;
@@ -66,11 +66,11 @@ function isoDate(days: number): string {
   return `${yoe + era * 400 + (m <= 2 ? 1 : 0)}-${pad2(m)}-${pad2(d)}`;
 }
 
-export function defaultArchiveBaseUrl(regionCode: string): string {
+function defaultArchiveBaseUrl(regionCode: string): string {
   return `https://pacs.${regionCode.toLowerCase()}.example.nhs.uk/dicomweb`;
 }
 
-export function defaultViewerBaseUrl(regionCode: string): string {
+function defaultViewerBaseUrl(regionCode: string): string {
   return `https://viewer.${regionCode.toLowerCase()}.example.nhs.uk/viewer`;
 }
 

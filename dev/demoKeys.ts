@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import type { Role } from './Role';
+import { DEMO_AUDIENCE, DEMO_ISSUER } from '../lib/auth/authenticatorFromEnv';
+import type { Role } from '../lib/auth/Role';
 
-/** Issuer and audience of demo tokens; a real deployment uses its identity provider's. */
-export const DEMO_ISSUER = 'https://demo-idp.imaging-index.invalid';
-export const DEMO_AUDIENCE = 'national-imaging-index';
+export { DEMO_AUDIENCE, DEMO_ISSUER };
 
 export interface DemoKeys {
   dir: string;

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
+export const ROOT = path.resolve(__dirname, '..');
 
 export interface ServiceProcess {
   child: ChildProcess;
@@ -38,16 +38,9 @@ export async function spawnService(entry: string, options: SpawnServiceOptions):
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', options.stderr === 'inherit' ? 'inherit' : 'pipe'],
   });
-  const stop = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const force = setTimeout(() => child.kill('SIGKILL'), 5000);
-      child.once('exit', () => {
-        clearTimeout(force);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
+  const stop = async (): Promise<void> => {
+    await stopChild(child, 5000);
+  };
   options.onSpawn?.(stop);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -59,16 +52,12 @@ export async function spawnService(entry: string, options: SpawnServiceOptions):
     const lines = readline.createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       if (!listening) {
-        try {
-          const parsed = JSON.parse(line) as Record<string, string>;
-          if (parsed.event === 'listening') {
-            listening = true;
-            clearTimeout(timer);
-            resolve(parsed);
-            return;
-          }
-        } catch {
-          // a log line, not the listening line
+        const parsed = parseListeningLine(line);
+        if (parsed) {
+          listening = true;
+          clearTimeout(timer);
+          resolve(parsed);
+          return;
         }
       }
       options.onLine?.(line);
@@ -80,4 +69,32 @@ export async function spawnService(entry: string, options: SpawnServiceOptions):
     });
   });
   return { child, info, stop };
+}
+
+/** The JSON line a service prints once listening (lib/process/announceAndAwaitShutdown.ts), or null for a log line. */
+export function parseListeningLine(line: string): Record<string, string> | null {
+  if (!line.startsWith('{')) return null;
+  try {
+    const parsed = JSON.parse(line) as Record<string, string>;
+    return parsed.event === 'listening' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; says how the process ended. */
+export function stopChild(child: ChildProcess, graceMs: number): Promise<'SIGTERM' | 'SIGKILL' | 'already exited'> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve('already exited');
+    let killed = false;
+    const force = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, graceMs);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve(killed ? 'SIGKILL' : 'SIGTERM');
+    });
+    child.kill('SIGTERM');
+  });
 }

@@ -1,0 +1,39 @@
+import { DEFAULT_LEASE_MS, DEFAULT_POLL_MS } from '../lib/locator/membershipProtocol';
+
+/**
+ * Every default of the national gateway, stated once. The options types point here with
+ * `@defaultValue`; gateway/index.ts uses these as the environment's fallbacks, and the
+ * factories when an option is left out.
+ */
+export const GATEWAY_DEFAULTS = {
+  port: 4000,
+  host: '127.0.0.1',
+  /** PostgreSQL connections of the national pool. */
+  dbPoolSize: 10,
+  dbAppRole: 'imaging_gateway_app',
+  /** Activity counts below this are never shown exactly. */
+  suppressionThreshold: 5,
+  rateLimitPerMinute: 600,
+  maxDepth: 12,
+  maxCost: 5000,
+  maxAliases: 15,
+  maxTokens: 2000,
+  /** Time budget per region unless its registration sets one, ms. */
+  regionTimeoutMs: 2000,
+  /** Registry re-read interval (other replicas' registrations), ms. */
+  registryRefreshMs: 5000,
+  /** How long a registration check waits for the candidate region, ms. */
+  registrationCheckTimeoutMs: 5000,
+  breakerFailureThreshold: 3,
+  breakerOpenMs: 10_000,
+  /** Most open connections to one region; keep-alive reuses them. */
+  connectionsPerRegion: 32,
+  maxBodyBytes: 256 * 1024,
+  ideExampleNhsNumber: '9990000018',
+  /** How long a poll's confirmation of a region's membership is trusted, ms; must equal the regions'. */
+  locatorLeaseMs: DEFAULT_LEASE_MS,
+  /** How often each replica asks each region for its membership position, ms. */
+  locatorPollMs: DEFAULT_POLL_MS,
+  /** Target false-positive rate of each region's membership filter at its capacity. */
+  locatorFalsePositiveRate: 0.001,
+} as const;

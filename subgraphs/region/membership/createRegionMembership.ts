@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Pool } from 'pg';
+import type { MembershipPosition } from '../../../lib/locator/membershipProtocol';
+import type { Logger } from '../../../lib/logger';
+import { SignatureVerifier } from '../../../lib/security/gatewaySignature';
+import { createMembershipHandler } from './createMembershipHandler';
+import { MembershipPublisher } from './MembershipPublisher';
+import { readMembershipPosition } from './readMembership';
+
+/** A region's side of the patient locator, wired for its server. */
+export interface RegionMembership {
+  /** Publishes a write's membership change before the write is acknowledged. */
+  publisher: MembershipPublisher;
+  /** Adds the region's membership position to every GraphQL answer (`extensions.membership`). */
+  plugin: ApolloServerPlugin<never>;
+  /** POST /membership: the gateway's signed reads of position and changes. */
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** The current position, read from the database (for readiness). */
+  position(): Promise<MembershipPosition>;
+  close(): void;
+}
+
+/**
+ * Everything a region does for the national patient locator. Every answer to the gateway
+ * carries the membership sequence this process last saw, so a gateway that asked anyway
+ * learns at once when its summary of this region is behind.
+ */
+export async function createRegionMembership(options: {
+  pool: Pool;
+  logger: Logger;
+  region: string;
+  secret: string;
+  gatewayUrl: string | null;
+  leaseMs?: number;
+}): Promise<RegionMembership> {
+  const { pool, logger, region } = options;
+  let current = await readMembershipPosition(pool);
+  const observe = (seq: number) => {
+    if (seq > current.seq) current = { ...current, seq };
+  };
+  const publisher = new MembershipPublisher({
+    pool,
+    logger,
+    region,
+    secret: options.secret,
+    gatewayUrl: options.gatewayUrl,
+    onPublished: observe,
+    ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
+  });
+  // Its own verifier: replay memory per door, and signatures are bound to their purpose anyway.
+  const verifier = new SignatureVerifier(options.secret);
+  return {
+    publisher,
+    plugin: {
+      async requestDidStart() {
+        return {
+          async willSendResponse({ response }) {
+            if (response.body.kind === 'single') {
+              const result = response.body.singleResult;
+              result.extensions = { ...result.extensions, membership: current };
+            }
+          },
+        };
+      },
+    },
+    handle: createMembershipHandler({ pool, logger, region, verifier, onPosition: observe }),
+    position: async () => {
+      const position = await readMembershipPosition(pool);
+      observe(position.seq);
+      return position;
+    },
+    close: () => verifier.close(),
+  };
+}
