@@ -74,6 +74,10 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => void shutdown(0));
   const studiesPerRegion = envNumber('DEMO_STUDIES', 20_000, { min: 1, max: 10_000_000 });
   const gatewayPort = envNumber('PORT', GATEWAY_DEFAULTS.port, { min: 0, max: 65535 });
+  const gatewayHost = envString('HOST', GATEWAY_DEFAULTS.host);
+  // Where regions publish each write's new patients before acknowledging it. With PORT=0 the
+  // gateway's port is not known yet, so regions go without and hold such writes for one lease.
+  const publishTo: Record<string, string> = gatewayPort === 0 ? {} : { GATEWAY_URL: `http://${gatewayHost === '0.0.0.0' ? '127.0.0.1' : gatewayHost}:${gatewayPort}` };
   const dataDir = path.resolve(envString('DATA_DIR', path.join(ROOT, '.data')));
   let adminUrl = envOptional('DATABASE_URL');
   if (!adminUrl) {
@@ -113,6 +117,7 @@ async function main(): Promise<void> {
         PORT: '0',
         DATABASE_URL: databaseUrl,
         GATEWAY_SHARED_SECRET: deriveRegionSecret(regionSigningKey, region.code),
+        ...publishTo,
         JWKS_FILE: keys.jwksFile,
       });
       say(`${region.code} (${region.name}) serving ${info.url}`);
@@ -125,7 +130,7 @@ async function main(): Promise<void> {
   const tryNumber = movers[0]?.nhsNumber ?? listMultiRegionNhsNumbers({ seed: SEED, regionCodes, studyCounts: studiesPerRegion, limit: 1 })[0]?.nhsNumber ?? '9990000018';
   const gateway = await startProcess('gateway', 'gateway/index.ts', {
     PORT: String(gatewayPort),
-    HOST: envString('HOST', GATEWAY_DEFAULTS.host),
+    HOST: gatewayHost,
     DATABASE_URL: withDatabase(adminUrl, 'national'),
     JWKS_FILE: keys.jwksFile,
     REGION_SIGNING_KEY: regionSigningKey,
