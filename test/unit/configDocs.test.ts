@@ -30,6 +30,14 @@ describe('configuration documentation', () => {
   });
 
   it.each([
+    ['`LOCATOR_LEASE_MS`', `${G.locatorLeaseMs}`],
+    ['`LOCATOR_POLL_MS`', `${G.locatorPollMs}`],
+    ['`LOCATOR_FALSE_POSITIVE_RATE`', `${G.locatorFalsePositiveRate}`],
+  ])('locator: %s defaults to %s', (variables, expected) => {
+    expect(defaultIn(section('## The patient locator'), variables)).toBe(expected);
+  });
+
+  it.each([
     ['`PORT`, `HOST`', `${R.port}, ${R.host}`],
     ['`CACHE_TTL_SECONDS`', `${R.cacheTtlSeconds}`],
     ['`DB_POOL_SIZE`', `${R.dbPoolSize}`],
