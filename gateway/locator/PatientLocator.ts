@@ -232,6 +232,12 @@ export class PatientLocator {
     const io = { timeoutMs: this.options.readTimeoutMs ?? 2000 };
     const sentAt = Date.now();
     const position = await readRegionMembership(region, { op: 'state' }, this.options.sign, io);
+    // The common case: nothing new. Renew the lease without touching the national database
+    // (a read per region per second per replica was most of the locator's idle cost).
+    if (position.epoch === s.epoch && position.seq === s.applied) {
+      s.confirmed = { ...position, sentAt };
+      return;
+    }
     await this.loadFromStore(code);
     // A new epoch, or a sequence that went backwards (a database restored from backup), means
     // the stored summary describes another database: rebuild it from the region's whole log.
