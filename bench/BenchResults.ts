@@ -4,10 +4,11 @@ import type { ProcessRecord } from './benchProcess';
 import type { BenchConfig } from './parseBenchFlags';
 import type { Measured } from './measureTarget';
 import type { LatencySummary, LoadResult } from './runClosedLoop';
+import type { LocatorResults } from './LocatorResults';
 import type { ProfileSummary } from './summariseCpuProfile';
 
 /** The systems the same workload runs against. */
-export type TargetName = 'federated' | 'region-direct' | 'centralised' | 'stock-apollo' | 'hive';
+export type TargetName = 'federated' | 'region-direct' | 'centralised' | 'stock-apollo' | 'hive' | 'federated-delayed' | 'centralised-delayed';
 
 export const TARGET_LABELS: Readonly<Record<TargetName, string>> = {
   federated: '(a) ours, federated over R regions',
@@ -15,6 +16,8 @@ export const TARGET_LABELS: Readonly<Record<TargetName, string>> = {
   centralised: '(c) ours, centralised (1 region)',
   'stock-apollo': '(d) stock @apollo/gateway, centralised',
   hive: '(d) Hive Gateway, centralised',
+  'federated-delayed': '(a) ours, federated over R regions, 2-20 ms round trips',
+  'centralised-delayed': '(c) ours, centralised, median round trip',
 };
 
 /** One target at one concurrency. */
@@ -25,8 +28,10 @@ export interface LatencyRun extends Measured {
 
 export interface CpuScalingRun {
   regions: number;
-  /** Registered codes; beyond R they are the same processes under other codes. */
+  /** Registered codes, each its own region process over its own database. */
   registered: string[];
+  /** Milliseconds from registration until /readyz showed every registered region's summary fresh. */
+  msToFresh?: number;
   concurrency: number;
   requests: number;
   errors: number;
@@ -61,6 +66,8 @@ export interface TargetCheck {
   name: string;
   status: 'MET' | 'NOT MET' | 'NOT MEASURED';
   detail: string;
+  /** The targets compared (federated, centralised, stock-apollo, ...), for readers of the JSON. */
+  compares?: TargetName[];
 }
 
 export interface Skipped {
@@ -96,6 +103,8 @@ export interface BenchResults {
   /** Least-squares slope of CPU ms per request against registered regions. */
   cpuPerExtraRegionMs: number | null;
   lookups: LookupRun[];
+  /** The patient locator's figures (issue #10 item 6); absent from runs before it. */
+  locator?: LocatorResults;
   sanity: SanityCheck[];
   targets: TargetCheck[];
   profiles: Array<{ label: string; summary: ProfileSummary }>;

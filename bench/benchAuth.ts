@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ensureDemoKeys, issueDemoToken } from '../dev/demoKeys';
 import { deriveRegionSecret, SIGNATURE_HEADER, signRequest } from '../lib/security/gatewaySignature';
+import { LocatorKey } from '../gateway/locator/LocatorKey';
 
 /** The kinds of process the bench starts (see startBenchProcess). */
 export type ServiceRole = 'region' | 'gateway' | 'stock-gateway' | 'hive-gateway';
@@ -18,7 +19,9 @@ export type BenchRequest =
   /** Our gateway, stock @apollo/gateway or Hive Gateway: `query` for the workload, `register` for the registry. */
   | { audience: 'gateway'; purpose: 'query' | 'register'; body: string }
   /** A region's own /graphql, which only answers requests signed for its code. */
-  | { audience: 'region'; regionCode: string; purpose: 'query'; body: string };
+  | { audience: 'region'; regionCode: string; purpose: 'query'; body: string }
+  /** A region's /ingest (writes): an ADMIN token, as an operator's feed would present. */
+  | { audience: 'region-ingest'; body: string };
 
 /** Where workload requests go: a gateway, or one region directly. */
 export type Addressee = { audience: 'gateway' } | { audience: 'region'; regionCode: string };
@@ -110,9 +113,22 @@ export function benchHeaders(request: BenchRequest): Record<string, string> {
     case 'region':
       headers[SIGNATURE_HEADER] = signRequest(regionSecret(request.regionCode), request.body);
       return headers;
+    case 'region-ingest':
+      headers.authorization = `Bearer ${current().adminToken}`;
+      return headers;
     default: {
       const never: never = request;
       throw new Error(`unknown audience ${String(never)}`);
     }
   }
+}
+
+/** Signs a membership read for a region as the gateway would (for timing a refresh from the bench). */
+export function signAsGateway(regionCode: string, payload: string): Record<string, string> {
+  return { [SIGNATURE_HEADER]: signRequest(regionSecret(regionCode), payload) };
+}
+
+/** The gateway's locator key (derived from the run's REGION_SIGNING_KEY, as the gateway derives it without LOCATOR_KEY). */
+export function benchLocatorKey(): LocatorKey {
+  return LocatorKey.derivedFrom(current().regionSigningKey);
 }

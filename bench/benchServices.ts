@@ -25,6 +25,10 @@ export interface RegionServiceOptions {
   label?: string;
   /** Start with the inspector on (for profiling). */
   inspect?: boolean;
+  /** The gateway to publish membership changes to (GATEWAY_URL); the gateway must be started first. */
+  gatewayUrl?: string;
+  /** DB_POOL_SIZE; the default (10) is too many for 42 regions on one PostgreSQL (max_connections 300). */
+  poolSize?: number;
 }
 
 /** One regional subgraph process (subgraphs/region/index.ts) over its database. */
@@ -39,6 +43,8 @@ export async function startRegion(options: RegionServiceOptions): Promise<BenchS
       PORT: '0',
       DATABASE_URL: options.databaseUrl,
       CACHE_TTL_SECONDS: String(options.cacheTtlSeconds),
+      ...(options.gatewayUrl ? { GATEWAY_URL: options.gatewayUrl } : {}),
+      ...(options.poolSize ? { DB_POOL_SIZE: String(options.poolSize) } : {}),
     },
     inspect: options.inspect ?? false,
     ready: { kind: 'listening-line' },
@@ -47,16 +53,24 @@ export async function startRegion(options: RegionServiceOptions): Promise<BenchS
 }
 
 /** Our national gateway (gateway/index.ts) over a national database of its own. */
-export async function startOurGateway(options: { label: string; databaseUrl: string; inspect?: boolean }): Promise<BenchService> {
+export async function startOurGateway(options: { label: string; databaseUrl: string; inspect?: boolean; env?: Record<string, string> }): Promise<BenchService> {
   const proc = await startBenchProcess({
     label: options.label,
     role: 'gateway',
     entry: { kind: 'tsx', file: 'gateway/index.ts' },
-    env: { PORT: '0', DATABASE_URL: options.databaseUrl },
+    // The locator is on (its default) unless the caller says otherwise: LOCATOR, LOCATOR_POLL_MS, LOCATOR_LEASE_MS.
+    env: { PORT: '0', DATABASE_URL: options.databaseUrl, ...options.env },
     inspect: options.inspect ?? false,
     ready: { kind: 'listening-line' },
   });
   return { proc, url: proc.info.url! };
+}
+
+/** Starts region processes a few at a time: each start compiles the service, and the machine has few cores. */
+export async function startRegionsInBatches(options: readonly RegionServiceOptions[], batchSize = 4): Promise<BenchService[]> {
+  const started: BenchService[] = [];
+  for (let i = 0; i < options.length; i += batchSize) started.push(...(await Promise.all(options.slice(i, i + batchSize).map((o) => startRegion(o)))));
+  return started;
 }
 
 /** A national database with no registrations left over from an earlier run. */
@@ -89,7 +103,7 @@ export async function setRegistrations(gatewayUrl: string, wanted: readonly { co
     if (res.errors) throw new Error(`deregistering ${code} failed: ${res.errors.map((e) => e.message).join('; ')}`);
   }
   for (const region of wanted) {
-    const res = await postGraphQL(gatewayUrl, 'mutation($i: RegisterRegionInput!) { registerRegion(input: $i) { code } }', { i: region });
+    const res = await postGraphQL(gatewayUrl, 'mutation($i: RegisterRegionInput!) { registerRegion(input: $i) { code } }', { i: { code: region.code, name: region.name, url: region.url } });
     if (res.errors) throw new Error(`registering ${region.code} failed: ${res.errors.map((e) => e.message).join('; ')}`);
   }
 }

@@ -30,6 +30,17 @@ export interface BenchConfig {
   profileSeconds: number;
   skipHive: boolean;
   skipStock: boolean;
+  /** Studies per region in the locator scaling population (one database per region, all 42 codes). */
+  scalingStudies: number;
+  /** Lookups sent one by one to count region calls against the regions holding each patient. */
+  routingLookups: number;
+  /** Round trips (ms) of the delaying proxies, spread evenly over the regions; the central index gets the median. */
+  delayRttMs: { min: number; max: number };
+  /** Writes published through one replica while another's summary is watched. */
+  replicaWrites: number;
+  skipScaling: boolean;
+  skipDelay: boolean;
+  skipReplicas: boolean;
   /** Re-render latest.md, the SVGs and profile-summary.md from results/latest.json; run nothing. */
   reportOnly: boolean;
 }
@@ -45,6 +56,11 @@ export const USAGE = `npm run bench -- [flags]
   --seed N              synthetic data seed (default 20261122)
   --skip-hive           do not install or run Hive Gateway
   --skip-stock          do not run stock @apollo/gateway
+  --scaling-studies N   studies per region in the 42-region locator scaling population (default 5,000; quick 2,000)
+  --replica-writes N    writes timed from one gateway replica to the other (default 100; quick 50)
+  --skip-scaling        leave out CPU per request at 1..42 registered regions
+  --skip-delay          leave out the comparison with network delay (delaying TCP proxies)
+  --skip-replicas       leave out the two-replica publication window
   --report-only         re-render the report and charts from bench/results/latest.json
   --help
 `;
@@ -62,11 +78,11 @@ export function parseBenchFlags(argv: readonly string[]): BenchConfig | null {
     const arg = argv[i]!;
     if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"\n\n${USAGE}`);
     const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
-    if (['quick', 'full', 'help', 'skip-hive', 'skip-stock', 'report-only'].includes(name)) {
+    if (['quick', 'full', 'help', 'skip-hive', 'skip-stock', 'skip-scaling', 'skip-delay', 'skip-replicas', 'report-only'].includes(name)) {
       given.set(name, true);
       continue;
     }
-    if (!['regions', 'studies', 'duration', 'region-cache-ttl', 'seed'].includes(name)) throw new Error(`unknown flag --${name}\n\n${USAGE}`);
+    if (!['regions', 'studies', 'duration', 'region-cache-ttl', 'seed', 'scaling-studies', 'replica-writes'].includes(name)) throw new Error(`unknown flag --${name}\n\n${USAGE}`);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`--${name} needs a value`);
     given.set(name, value);
@@ -92,7 +108,7 @@ export function parseBenchFlags(argv: readonly string[]): BenchConfig | null {
     maxRequestsPerRun: 200_000,
     maxAttempts: quick ? 2 : 3,
     concurrencies: [1, 8, 32],
-    cpuRegionCounts: [1, 3, 10, 20],
+    cpuRegionCounts: [1, 3, 10, 20, 42],
     cpuConcurrency: 8,
     lookupSizes,
     ingestStudies: quick ? 20_000 : 100_000,
@@ -101,6 +117,13 @@ export function parseBenchFlags(argv: readonly string[]): BenchConfig | null {
     profileSeconds: quick ? 3 : 10,
     skipHive: given.has('skip-hive'),
     skipStock: given.has('skip-stock'),
+    scalingStudies: str('scaling-studies') ? positiveInt('--scaling-studies', str('scaling-studies'), 100) : quick ? 2_000 : 5_000,
+    routingLookups: quick ? 400 : 1_000,
+    delayRttMs: { min: 2, max: 20 },
+    replicaWrites: str('replica-writes') ? positiveInt('--replica-writes', str('replica-writes')) : quick ? 50 : 100,
+    skipScaling: given.has('skip-scaling'),
+    skipDelay: given.has('skip-delay'),
+    skipReplicas: given.has('skip-replicas'),
     reportOnly: given.has('report-only'),
   };
 }

@@ -1,9 +1,10 @@
 import { TARGET_LABELS, type BenchResults, type TargetName } from './BenchResults';
 import { findRun } from './evaluateTargets';
+import { renderLocatorMarkdown } from './renderLocatorReport';
 import type { ProfileSummary } from './summariseCpuProfile';
 import { renderLineChart, type ChartSeries } from './svgLineChart';
 
-const TARGETS: readonly TargetName[] = ['federated', 'region-direct', 'centralised', 'stock-apollo', 'hive'];
+const TARGETS: readonly TargetName[] = ['federated', 'region-direct', 'centralised', 'stock-apollo', 'hive', 'federated-delayed', 'centralised-delayed'];
 const f2 = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(2));
 const f0 = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(0));
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `${Math.round(100 * v)}%`);
@@ -105,6 +106,7 @@ export function renderMarkdown(results: BenchResults): string {
   out.push('### Ratios', '');
   const ratios: Array<[string, TargetName, TargetName]> = [
     ['(a)/(c) federated / centralised', 'federated', 'centralised'],
+    ['(a)/(c) with network delay', 'federated-delayed', 'centralised-delayed'],
     ['(a)/(b) federated / region direct', 'federated', 'region-direct'],
     ['ours / stock @apollo/gateway (centralised)', 'centralised', 'stock-apollo'],
     ['ours / Hive Gateway (centralised)', 'centralised', 'hive'],
@@ -134,12 +136,12 @@ export function renderMarkdown(results: BenchResults): string {
       ]),
     ),
     '',
-    `Slope: ${results.cpuPerExtraRegionMs === null ? '-' : results.cpuPerExtraRegionMs.toFixed(3)} ms of gateway CPU per request per extra region. ` +
-      `Counts above ${config.regions} add alias region processes (LDS2, ...) over the same databases, each with its own code and signing secret: ` +
-      "the gateway does the full work for each (one more signed request, parse, merge), and as an alias returns its original's studies, de-duplication too. " +
-      'Regions CPU includes every region process; on this machine they all share the same cores as the gateway.',
+    `Slope: ${results.cpuPerExtraRegionMs === null ? '-' : results.cpuPerExtraRegionMs.toFixed(3)} ms of gateway CPU per request per extra region, with the patient locator on. ` +
+      'Every registered region is its own process over its own database (see "Patient locator" below); the workload at each count is patients with studies in the registered regions. ' +
+      'Regions CPU includes every region process started (registered or not); on this machine they all share the same cores as the gateway.',
     '',
   );
+  out.push(...renderLocatorMarkdown(results));
 
   out.push('### Region lookup latency (concurrency 1)', '');
   out.push(
@@ -229,7 +231,8 @@ export function renderThroughputChart(results: BenchResults): string {
 
 export function renderCpuChart(results: BenchResults): string {
   const points = results.cpuScaling.filter((c) => c.cpuMsPerRequest !== null).map((c) => ({ x: c.regions, y: c.cpuMsPerRequest! }));
-  const series: ChartSeries[] = [{ name: 'gateway CPU ms per request', points }];
+  const stack = results.cpuScaling.map((c) => ({ x: c.regions, y: c.stackCpuMsPerRequest }));
+  const series: ChartSeries[] = [{ name: 'gateway CPU ms per request', points }, { name: 'whole-stack CPU ms per request', colour: 2, points: stack }];
   const slope = results.cpuPerExtraRegionMs;
   if (slope !== null && points.length >= 2) {
     const mx = points.reduce((s, p) => s + p.x, 0) / points.length;
@@ -238,7 +241,7 @@ export function renderCpuChart(results: BenchResults): string {
     series.push({ name: `fit: ${slope.toFixed(3)} ms per region`, dashed: true, colour: 1, points: [Math.min(...xs), Math.max(...xs)].map((v) => ({ x: v, y: my + slope * (v - mx) })) });
   }
   return renderLineChart({
-    title: `Gateway CPU per request against registered regions (concurrency ${results.config.cpuConcurrency})`,
+    title: `CPU per request against registered regions, locator on (concurrency ${results.config.cpuConcurrency})`,
     xLabel: 'registered regions',
     yLabel: 'CPU ms per request',
     xTicks: results.config.cpuRegionCounts,

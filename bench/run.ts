@@ -24,6 +24,14 @@ import { runCentralisedPhase } from './runCentralisedPhase';
 import { runFederatedPhase } from './runFederatedPhase';
 import { runLookupPhase } from './runLookupPhase';
 import { drawNhsNumbers } from './workload';
+import { DEFAULT_LEASE_MS, DEFAULT_POLL_MS } from '../lib/locator/membershipProtocol';
+import { emptyLocatorResults } from './LocatorResults';
+import { measureLocatorFilter } from './measureLocatorFilter';
+import { runReplicaWindowPhase } from './runReplicaWindowPhase';
+import { runScalingPhase } from './runScalingPhase';
+
+/** The locator as deployed by default, stated explicitly: every gateway of the run but stock Apollo and Hive uses it. */
+const LOCATOR_ENV = { LOCATOR: 'on', LOCATOR_POLL_MS: String(DEFAULT_POLL_MS), LOCATOR_LEASE_MS: String(DEFAULT_LEASE_MS) };
 
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
 const TMP_DIR = path.join(RESULTS_DIR, 'tmp');
@@ -77,6 +85,9 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   process.on('exit', killAllBenchProcessesNow);
   fs.mkdirSync(TMP_DIR, { recursive: true });
+  // Created here with the default mode: prepareBenchAuth makes `keys` with 0700 recursively, which would
+  // leave .data itself unreadable to the `postgres` user that embedded PostgreSQL runs as under root.
+  fs.mkdirSync(path.join(ROOT, '.data', 'bench'), { recursive: true });
   await prepareBenchAuth(path.join(ROOT, '.data', 'bench'));
 
   const regions = benchRegions(config.regions);
@@ -93,6 +104,7 @@ async function main(): Promise<void> {
     cpuScaling: [],
     cpuPerExtraRegionMs: null,
     lookups: [],
+    locator: emptyLocatorResults(LOCATOR_ENV),
     sanity: [],
     targets: [],
     profiles: [],
@@ -114,8 +126,12 @@ async function main(): Promise<void> {
   const regionSpecs = regions.map((r) => regionDataset(population, r.code, config.studies));
   const central = centralDataset(population, config.studies);
   const lookupSpecs = config.lookupSizes.map((n) => regionDataset(population, regions[0]!.code, n));
+  // The locator's scaling population: every one of the 42 regions its own database, generated for all 42 codes.
+  const scalingRegions = benchRegions(Math.max(...config.cpuRegionCounts));
+  const scalingPopulation = { seed: config.seed, regionCodes: scalingRegions.map((r) => r.code) };
+  const scalingSpecs = config.skipScaling ? [] : scalingRegions.map((r) => regionDataset(scalingPopulation, r.code, config.scalingStudies));
   const unique = new Map<string, DatasetSpec>();
-  for (const spec of [...regionSpecs, central, ...lookupSpecs]) unique.set(spec.database, spec);
+  for (const spec of [...regionSpecs, central, ...lookupSpecs, ...scalingSpecs]) unique.set(spec.database, spec);
   const prepared = await prepareDatasets(adminUrl, [...unique.values()]);
   const byDb = new Map(prepared.map((p) => [p.spec.database, p]));
   results.datasets = prepared.map((p) => ({ database: p.spec.database, label: p.spec.label, studies: p.studies, reused: p.reused, load: p.load, recordedLoad: p.recordedLoad }));
@@ -138,10 +154,19 @@ async function main(): Promise<void> {
   results.sanity = [...movers.map((m) => m.nhsNumber), ...ctx.gatewayNhsNumbers.slice(0, 2)].map((nhsNumber) => ({ nhsNumber, studies: {} }));
 
   await runFederatedPhase(ctx);
+  if (config.skipScaling) results.skipped.push({ target: 'CPU against registered regions (1..42)', reason: '--skip-scaling' });
+  else {
+    const scaling = { population: scalingPopulation, studiesPerRegion: config.scalingStudies, regions: scalingRegions.map((r, i) => ({ ...r, dataset: byDb.get(scalingSpecs[i]!.database)! })) };
+    await runScalingPhase(ctx, scaling, LOCATOR_ENV, results.locator!);
+  }
+  if (config.skipReplicas) results.skipped.push({ target: 'two-replica publication window', reason: '--skip-replicas' });
+  else results.locator!.replicaWindow = await runReplicaWindowPhase(ctx, LOCATOR_ENV);
   await runCentralisedPhase(ctx);
   await runLookupPhase(ctx, config.lookupSizes.map((n) => byDb.get(regionDataset(population, regions[0]!.code, n).database)!));
 
   await cleanup();
+  process.stderr.write('\nlocator: measuring the filter itself (bench/measureLocatorFilter.ts, 1M entries at 1% and 0.1%)...\n');
+  results.locator!.filter = [measureLocatorFilter(1_000_000, 0.01), measureLocatorFilter(1_000_000, 0.001)];
   results.finishedAt = new Date().toISOString();
   results.processes = [...processRecords(), ...(sampler?.records() ?? []), { label: 'bench (load generator, data loading)', role: 'bench', pid: process.pid, ...selfUsage() }];
   results.targets = evaluateTargets(results);

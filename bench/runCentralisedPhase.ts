@@ -14,7 +14,10 @@ import {
   writeCentralSupergraph,
   type BenchService,
 } from './benchServices';
+import { baseUrlOf, waitUntilLocatorFresh } from './gatewayLocatorState';
+import { measureLocatorRefresh } from './measureLocatorRefresh';
 import { countStudies, logRun, measureTarget } from './measureTarget';
+import { measureWithDelay } from './measureWithDelay';
 import { profileTarget } from './profileTarget';
 import { createBodySource } from './workload';
 
@@ -36,17 +39,34 @@ async function measureGateway(ctx: BenchContext, target: TargetName, label: stri
  */
 export async function runCentralisedPhase(ctx: BenchContext): Promise<void> {
   const { config, results } = ctx;
+  const locator = results.locator!;
   process.stderr.write(`\ncentralised: one region process over ${ctx.central.studies.toLocaleString('en-GB')} studies...\n`);
-  const region = await startRegion({ ...CENTRAL_REGION, label: `region ${CENTRAL_REGION.code} (centralised)`, databaseUrl: ctx.central.databaseUrl, cacheTtlSeconds: config.regionCacheTtlSeconds });
-  const registration = [{ ...CENTRAL_REGION, url: region.url }];
-
   const nationalUrl = await freshNationalDatabase(ctx.adminUrl, 'bench_national_central');
-  const ours = await startOurGateway({ label: 'our gateway (centralised)', databaseUrl: nationalUrl });
+  const ours = await startOurGateway({ label: 'our gateway (centralised)', databaseUrl: nationalUrl, env: locator.gatewayEnv });
+  const region = await startRegion({
+    ...CENTRAL_REGION,
+    label: `region ${CENTRAL_REGION.code} (centralised)`,
+    databaseUrl: ctx.central.databaseUrl,
+    cacheTtlSeconds: config.regionCacheTtlSeconds,
+    gatewayUrl: baseUrlOf(ours.url),
+  });
+  const registration = [{ ...CENTRAL_REGION, url: region.url }];
   await setRegistrations(ours.url, registration);
+  const msToFresh = await waitUntilLocatorFresh(ours.url, [CENTRAL_REGION.code]);
+  locator.readiness.push({ label: `centralised gateway, 1 region of ${ctx.central.studies.toLocaleString('en-GB')} studies`, regions: 1, msToFresh });
   await measureGateway(ctx, 'centralised', '(c) ours, centralised', ours, region);
+  if (config.skipDelay) results.skipped.push({ target: 'centralised with network delay', reason: '--skip-delay' });
+  else {
+    const rttMs = (config.delayRttMs.min + config.delayRttMs.max) / 2;
+    const bodies = createBodySource(ctx.gatewayNhsNumbers, config.seed);
+    await measureWithDelay(ctx, 'centralised-delayed', `(c) ours, centralised, ${rttMs} ms round trip`, ours, registration.map((r) => ({ ...r, rttMs })), [region.proc], bodies);
+    await waitUntilLocatorFresh(ours.url, [CENTRAL_REGION.code]);
+  }
+  locator.refresh = await measureLocatorRefresh(nationalUrl, { code: CENTRAL_REGION.code, url: region.url });
   await ours.proc.stop();
 
-  const profiled = await startOurGateway({ label: 'our gateway (centralised, profiled)', databaseUrl: nationalUrl, inspect: true });
+  const profiled = await startOurGateway({ label: 'our gateway (centralised, profiled)', databaseUrl: nationalUrl, inspect: true, env: locator.gatewayEnv });
+  await waitUntilLocatorFresh(profiled.url, [CENTRAL_REGION.code]);
   await profileTarget(ctx, 'profile-gateway-centralised', `our gateway, centralised (1 region), c=${config.cpuConcurrency}`, profiled, {
     to: GATEWAY,
     concurrency: config.cpuConcurrency,

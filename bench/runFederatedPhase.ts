@@ -1,6 +1,8 @@
 import { GATEWAY } from './benchAuth';
-import { aliasRegions } from './benchRegions';
-import { freshNationalDatabase, setRegistrations, startOurGateway, startRegion, type BenchService } from './benchServices';
+import { freshNationalDatabase, setRegistrations, startOurGateway, startRegionsInBatches } from './benchServices';
+import { baseUrlOf, waitUntilLocatorFresh } from './gatewayLocatorState';
+import { measureRouting } from './measureRouting';
+import { measureWithDelay, spreadRtts } from './measureWithDelay';
 import type { BenchContext } from './BenchContext';
 import { countStudies, logRun, measureTarget } from './measureTarget';
 import { profileTarget } from './profileTarget';
@@ -16,21 +18,28 @@ export function slope(points: readonly { x: number; y: number }[]): number | nul
 }
 
 /**
- * (a) our gateway over R region processes, (b) one region called directly, gateway CPU
- * per request against the number of registered regions, and a CPU profile of the
- * federated gateway under load.
+ * (a) our gateway over R region processes, with the patient locator on; region calls per
+ * lookup against the regions holding each patient; (a) again with network delay (delaying
+ * TCP proxies, 2-20 ms round trips); (b) one region called directly; and a CPU profile of
+ * the federated gateway under load. CPU against registered regions is runScalingPhase.
  */
 export async function runFederatedPhase(ctx: BenchContext): Promise<void> {
   const { config, results } = ctx;
-  process.stderr.write(`\nfederated: starting ${ctx.regions.length} region processes and our gateway...\n`);
-  const regions = await Promise.all(
-    ctx.regions.map(async (r) => ({ ...r, service: await startRegion({ code: r.code, name: r.name, databaseUrl: r.dataset.databaseUrl, cacheTtlSeconds: config.regionCacheTtlSeconds }) })),
+  const locator = results.locator!;
+  process.stderr.write(`\nfederated: our gateway (locator on) and ${ctx.regions.length} region processes publishing to it...\n`);
+  const nationalUrl = await freshNationalDatabase(ctx.adminUrl, 'bench_national_federated');
+  let gateway = await startOurGateway({ label: 'our gateway (federated)', databaseUrl: nationalUrl, env: locator.gatewayEnv });
+  // Regions start after the gateway so that their GATEWAY_URL (where writes are published) is known;
+  // their data was loaded before, and the gateway pulls each region's whole log at registration.
+  const services = await startRegionsInBatches(
+    ctx.regions.map((r) => ({ code: r.code, name: r.name, databaseUrl: r.dataset.databaseUrl, cacheTtlSeconds: config.regionCacheTtlSeconds, gatewayUrl: baseUrlOf(gateway.url) })),
   );
+  const regions = ctx.regions.map((r, i) => ({ ...r, service: services[i]! }));
   const running = regions.map((r) => ({ code: r.code, name: r.name, url: r.service.url }));
   const regionProcs = regions.map((r) => r.service.proc);
-  const nationalUrl = await freshNationalDatabase(ctx.adminUrl, 'bench_national_federated');
-  const gateway = await startOurGateway({ label: 'our gateway (federated)', databaseUrl: nationalUrl });
   await setRegistrations(gateway.url, running);
+  const msToFresh = await waitUntilLocatorFresh(gateway.url, running.map((r) => r.code));
+  locator.readiness.push({ label: `federated gateway, ${running.length} regions`, regions: running.length, msToFresh });
 
   const bodies = createBodySource(ctx.gatewayNhsNumbers, config.seed);
   for (const concurrency of config.concurrencies) {
@@ -39,6 +48,20 @@ export async function runFederatedPhase(ctx: BenchContext): Promise<void> {
     logRun(`(a) federated, ${regions.length} regions`, concurrency, r);
   }
   for (const check of results.sanity) check.studies.federated = await countStudies(gateway.url, GATEWAY, check.nhsNumber);
+  const routing = await measureRouting(`federated, ${regions.length} regions`, gateway.url, regions.map((r) => ({ code: r.code, databaseUrl: r.dataset.databaseUrl })), ctx.gatewayNhsNumbers.slice(0, config.routingLookups));
+  locator.routing.push(routing);
+  process.stderr.write(`  region calls per lookup ${routing.callsPerLookup.toFixed(3)} vs holders ${routing.meanHolders.toFixed(3)} (missed holders ${routing.missedHolders})\n`);
+
+  if (config.skipDelay) results.skipped.push({ target: 'federated with network delay', reason: '--skip-delay' });
+  else {
+    const rtts = spreadRtts(regions.length, config.delayRttMs.min, config.delayRttMs.max);
+    locator.delays = {
+      method: 'delaying TCP proxy in the bench process (bench/startDelayingTcpProxy.ts; tc netem is not available on this kernel): half the round trip added to every chunk in each direction',
+      regions: running.map((r, i) => ({ code: r.code, rttMs: rtts[i]! })),
+      centralRttMs: (config.delayRttMs.min + config.delayRttMs.max) / 2,
+    };
+    await measureWithDelay(ctx, 'federated-delayed', `(a) federated, ${regions.length} regions, delayed`, gateway, running.map((r, i) => ({ ...r, rttMs: rtts[i]! })), regionProcs, bodies);
+  }
 
   const first = regions[0]!;
   const regionBodies = createBodySource(drawNhsNumbers(ctx.population, [{ code: first.code, studyCount: config.studies }], 5000, 0, config.seed + 1), config.seed + 1);
@@ -48,58 +71,16 @@ export async function runFederatedPhase(ctx: BenchContext): Promise<void> {
     logRun(`(b) region ${first.code} direct`, concurrency, r);
   }
 
-  const aliases = aliasRegions(ctx.regions, Math.max(...config.cpuRegionCounts));
-  process.stderr.write(`gateway CPU per request against registered regions (c=${config.cpuConcurrency}${aliases.length > 0 ? `; ${aliases.length} alias region processes` : ''}):\n`);
-  const aliasServices: BenchService[] = [];
-  // A few at a time: each start compiles the service, and the machine has few cores.
-  for (let i = 0; i < aliases.length; i += 4) {
-    const batch = aliases.slice(i, i + 4);
-    aliasServices.push(
-      ...(await Promise.all(
-        batch.map((a) => startRegion({ code: a.code, name: a.name, label: `region ${a.code} (alias of ${a.aliasOf})`, databaseUrl: a.dataset.databaseUrl, cacheTtlSeconds: config.regionCacheTtlSeconds })),
-      )),
-    );
-  }
-  const everyRegion = [...running, ...aliases.map((a, i) => ({ code: a.code, name: a.name, url: aliasServices[i]!.url }))];
-  const everyProc = [...regionProcs, ...aliasServices.map((s) => s.proc)];
-  if (aliasServices.length > 0) {
-    // Fresh processes run cold until V8 has optimised them: warm every alias through the gateway first.
-    await setRegistrations(gateway.url, everyRegion);
-    await measureTarget(config, { url: gateway.url, to: GATEWAY, server: gateway.proc, concurrency: config.cpuConcurrency, nextBody: bodies, durationMs: 1, warmupMs: config.firstWarmupSeconds * 1000 });
-  }
-  for (const count of config.cpuRegionCounts) {
-    const wanted = everyRegion.slice(0, count);
-    await setRegistrations(gateway.url, wanted);
-    const r = await measureTarget(config, { url: gateway.url, to: GATEWAY, server: gateway.proc, regions: everyProc, concurrency: config.cpuConcurrency, nextBody: bodies });
-    results.cpuScaling.push({
-      regions: count,
-      registered: wanted.map((w) => w.code),
-      concurrency: config.cpuConcurrency,
-      requests: r.requests,
-      errors: r.errors,
-      throughput: r.throughput,
-      p50Ms: r.latencyMs.p50,
-      cpuMsPerRequest: r.serverCpuMsPerRequest,
-      regionsCpuMsPerRequest: r.regionsCpuMsPerRequest,
-      stackCpuMsPerRequest: r.stackCpuMsPerRequest,
-      machineCpuMsPerRequest: r.machineCpuMsPerRequest,
-      otherCpuShare: r.otherCpuShare,
-    });
-    logRun(`${count} registered regions`, config.cpuConcurrency, r);
-  }
-  results.cpuPerExtraRegionMs = slope(results.cpuScaling.filter((c) => c.cpuMsPerRequest !== null).map((c) => ({ x: c.regions, y: c.cpuMsPerRequest! })));
-  await Promise.all(aliasServices.map((s) => s.proc.stop()));
-
   // Profile in a separate gateway process: the profiler's overhead must not touch the figures above.
-  await setRegistrations(gateway.url, running);
   await gateway.proc.stop();
-  const profiled = await startOurGateway({ label: 'our gateway (federated, profiled)', databaseUrl: nationalUrl, inspect: true });
-  await profileTarget(ctx, 'profile-gateway-federated', `our gateway, federated over ${regions.length} regions, c=${config.cpuConcurrency}`, profiled, {
+  gateway = await startOurGateway({ label: 'our gateway (federated, profiled)', databaseUrl: nationalUrl, inspect: true, env: locator.gatewayEnv });
+  await waitUntilLocatorFresh(gateway.url, running.map((r) => r.code));
+  await profileTarget(ctx, 'profile-gateway-federated', `our gateway, federated over ${regions.length} regions (locator on), c=${config.cpuConcurrency}`, gateway, {
     to: GATEWAY,
     concurrency: config.cpuConcurrency,
     nextBody: bodies,
   });
-  await profiled.proc.stop();
+  await gateway.proc.stop();
 
   await Promise.all(regions.map((r) => r.service.proc.stop()));
 }
