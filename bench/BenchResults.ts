@@ -5,6 +5,7 @@ import type { BenchConfig } from './parseBenchFlags';
 import type { Measured } from './measureTarget';
 import type { LatencySummary, LoadResult } from './runClosedLoop';
 import type { LocatorResults } from './LocatorResults';
+import type { IdleCpu } from './measureIdleCpu';
 import type { ProfileSummary } from './summariseCpuProfile';
 
 /** The systems the same workload runs against. */
@@ -32,6 +33,8 @@ export interface CpuScalingRun {
   registered: string[];
   /** Milliseconds from registration until /readyz showed every registered region's summary fresh. */
   msToFresh?: number;
+  /** CPU per second with no requests (the locator's polls, background work), just before the measured run. */
+  idle?: IdleCpu;
   concurrency: number;
   requests: number;
   errors: number;

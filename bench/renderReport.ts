@@ -123,7 +123,7 @@ export function renderMarkdown(results: BenchResults): string {
   out.push(`### Gateway CPU per request against registered regions (concurrency ${config.cpuConcurrency})`, '');
   out.push(
     table(
-      ['regions', 'req/s', 'p50 ms', 'gateway CPU ms/req', 'regions CPU ms/req', 'stack CPU ms/req', 'other load', 'errors'],
+      ['regions', 'req/s', 'p50 ms', 'gateway CPU ms/req', 'regions CPU ms/req', 'stack CPU ms/req', 'other load', 'errors', 'idle CPU ms/s: gateway / regions / stack'],
       results.cpuScaling.map((c) => [
         String(c.regions),
         f0(c.throughput),
@@ -133,12 +133,14 @@ export function renderMarkdown(results: BenchResults): string {
         f2(c.stackCpuMsPerRequest),
         pct(c.otherCpuShare),
         `${c.errors}/${c.requests}`,
+        c.idle ? `${f0(c.idle.gatewayMsPerSecond)} / ${f0(c.idle.regionsMsPerSecond)} / ${f0(c.idle.stackMsPerSecond)}` : '-',
       ]),
     ),
     '',
     `Slope: ${results.cpuPerExtraRegionMs === null ? '-' : results.cpuPerExtraRegionMs.toFixed(3)} ms of gateway CPU per request per extra region, with the patient locator on. ` +
       'Every registered region is its own process over its own database (see "Patient locator" below); the workload at each count is patients with studies in the registered regions. ' +
-      'Regions CPU includes every region process started (registered or not); on this machine they all share the same cores as the gateway.',
+      'Counts run from 42 down, stopping the processes of deregistered regions, so regions and stack CPU charge exactly the registered regions. ' +
+      'Idle CPU is measured over 3 s with no requests just before each run: the locator polls every registered region every LOCATOR_POLL_MS, and that cost is spread over however many requests a second the machine serves.',
     '',
   );
   out.push(...renderLocatorMarkdown(results));

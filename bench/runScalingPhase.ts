@@ -6,7 +6,9 @@ import type { BenchContext } from './BenchContext';
 import { baseUrlOf, waitUntilLocatorFresh } from './gatewayLocatorState';
 import type { LocatorResults } from './LocatorResults';
 import { logRun, measureTarget } from './measureTarget';
+import { measureIdleCpu } from './measureIdleCpu';
 import { measureRouting } from './measureRouting';
+import { profileTarget } from './profileTarget';
 import { slope } from './runFederatedPhase';
 import { createBodySource, drawNhsNumbers, type PopulationSpec } from './workload';
 
@@ -42,7 +44,8 @@ export async function runScalingPhase(ctx: BenchContext, scaling: ScalingPopulat
   const counts = config.cpuRegionCounts.filter((c) => c <= scaling.regions.length);
   process.stderr.write(`\nscaling: ${scaling.regions.length} region processes (own databases, ${scaling.studiesPerRegion.toLocaleString('en-GB')} studies each), locator on...\n`);
   const nationalUrl = await freshNationalDatabase(ctx.adminUrl, 'bench_national_scaling');
-  const gateway = await startOurGateway({ label: 'our gateway (scaling)', databaseUrl: nationalUrl, env: gatewayEnv });
+  // With the inspector on (idle until profiled): the profile at 42 regions is of this very process.
+  const gateway = await startOurGateway({ label: 'our gateway (scaling)', databaseUrl: nationalUrl, env: gatewayEnv, inspect: true });
   const services = await startRegionsInBatches(
     scaling.regions.map((r) => ({
       code: r.code,
@@ -84,12 +87,14 @@ export async function runScalingPhase(ctx: BenchContext, scaling: ScalingPopulat
       await setRegistrations(gateway.url, wanted);
       await Promise.all(everyProc.slice(count).map((p) => p.stop()));
       const msToFresh = await waitUntilLocatorFresh(gateway.url, wanted.map((w) => w.code));
+      const idle = await measureIdleCpu(gateway.proc, everyProc.slice(0, count));
       const nhsNumbers = workloadFor(count);
       const r = await measureTarget(config, { url: gateway.url, to: GATEWAY, server: gateway.proc, regions: everyProc.slice(0, count), concurrency: config.cpuConcurrency, nextBody: createBodySource(nhsNumbers, config.seed) });
       results.cpuScaling.push({
         regions: count,
         registered: wanted.map((w) => w.code),
         msToFresh,
+        idle,
         concurrency: config.cpuConcurrency,
         requests: r.requests,
         errors: r.errors,
@@ -102,6 +107,14 @@ export async function runScalingPhase(ctx: BenchContext, scaling: ScalingPopulat
         otherCpuShare: r.otherCpuShare,
       });
       logRun(`${count} registered regions`, config.cpuConcurrency, r);
+      process.stderr.write(`    idle (no requests): gateway ${idle.gatewayMsPerSecond?.toFixed(1) ?? '-'} ms/s, regions ${idle.regionsMsPerSecond?.toFixed(1) ?? '-'} ms/s, stack ${idle.stackMsPerSecond.toFixed(1)} ms/s\n`);
+      if (count === Math.max(...counts)) {
+        await profileTarget(ctx, 'profile-gateway-scaling', `our gateway, ${count} registered regions (locator on, own data), c=${config.cpuConcurrency}`, gateway, {
+          to: GATEWAY,
+          concurrency: config.cpuConcurrency,
+          nextBody: createBodySource(nhsNumbers, config.seed),
+        });
+      }
       const routing = await measureRouting(`scaling, ${count} registered regions`, gateway.url, wanted, nhsNumbers.slice(0, Math.ceil(config.routingLookups / 2)));
       locator.routing.push(routing);
       process.stderr.write(`    region calls per lookup ${routing.callsPerLookup.toFixed(3)} vs holders ${routing.meanHolders.toFixed(3)} (missed holders ${routing.missedHolders})\n`);
