@@ -19,17 +19,18 @@ function targetLabel(results: BenchResults, target: TargetName): string {
 }
 
 function ratioRows(results: BenchResults, a: TargetName, b: TargetName): string[][] {
-  return results.config.concurrencies.map((c) => {
+  return results.config.concurrencies.flatMap((c) => {
     const ra = findRun(results, a, c);
     const rb = findRun(results, b, c);
-    return [
+    if (!ra && !rb) return [];
+    return [[
       String(c),
       x(ra?.latencyMs.p50, rb?.latencyMs.p50),
       x(ra?.latencyMs.p99, rb?.latencyMs.p99),
       x(ra?.throughput, rb?.throughput),
       x(ra?.serverCpuMsPerRequest ?? undefined, rb?.serverCpuMsPerRequest ?? undefined),
       x(ra?.stackCpuMsPerRequest, rb?.stackCpuMsPerRequest),
-    ];
+    ]];
   });
 }
 
