@@ -15,6 +15,8 @@ export interface GatewayRouteTargets {
   registry: RegionRegistry;
   metrics: GatewayMetrics;
   graphql: Handler;
+  /** The FHIR R4 API under /fhir (gateway/fhir). */
+  fhir: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<void>;
   /** Answers IDE paths; false for anything else. */
   ide: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Regions' membership publications. */
@@ -23,7 +25,7 @@ export interface GatewayRouteTargets {
   locator: PatientLocator | null;
 }
 
-/** The gateway's HTTP routes on one port: GraphQL, membership publications, the IDE, health, readiness and metrics. */
+/** The gateway's HTTP routes on one port: GraphQL, FHIR, membership publications, the IDE, health, readiness and metrics. */
 export function createGatewayRoutes(targets: GatewayRouteTargets) {
   const { pool, registry, metrics } = targets;
   return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
@@ -36,6 +38,7 @@ export function createGatewayRoutes(targets: GatewayRouteTargets) {
       return targets.graphql(req, res);
     }
     if (pathname === PUBLISH_PATH) return targets.publish(req, res);
+    if (pathname === '/fhir' || pathname.startsWith('/fhir/')) return targets.fhir(req, res, pathname);
     if (targets.ide(req, res)) return;
     switch (pathname) {
       case '/':

@@ -23,6 +23,7 @@ import { createGatewayRoutes } from './createGatewayRoutes';
 import { GATEWAY_DEFAULTS } from './defaults';
 import { FanOutDataSource } from './fanout/FanOutDataSource';
 import type { GatewayContext } from './GatewayContext';
+import { createFhirHandler } from './fhir/createFhirHandler';
 import { createIdeHandler } from './ide/createIdeHandler';
 import type { IdeExample } from './ide/IdeExample';
 import { createNationalResolvers } from './national/createNationalResolvers';
@@ -153,17 +154,20 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
   });
   await apollo.start();
   const gate = createRequestGate({ authenticate: options.authenticate, rateLimitPerMinute: options.rateLimitPerMinute });
+  const maxBodyBytes = options.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes;
   const graphql = createGraphQLHandler(apollo, {
-    maxBodyBytes: options.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes,
+    maxBodyBytes,
     verify: (req) => gate.verify(req),
     context: (req) => gate.context(req),
   });
+  // FHIR passes the same gate and runs its GraphQL operations through the same server.
+  const fhir = createFhirHandler({ apollo, verify: (req) => gate.verify(req), context: (req) => gate.context(req), logger, maxBodyBytes });
   const ide = createIdeHandler({
     graphqlPath: '/graphql',
     examples: options.ideExamples ?? [],
     ...(options.ideDefaultHeaders ? { defaultHeaders: options.ideDefaultHeaders } : {}),
   });
-  const server = await startHttpServer(createGatewayRoutes({ pool, registry, metrics, graphql, ide, publish: handlePublish, locator }), { port: options.port, host: options.host ?? GATEWAY_DEFAULTS.host, logger });
+  const server = await startHttpServer(createGatewayRoutes({ pool, registry, metrics, graphql, fhir, ide, publish: handlePublish, locator }), { port: options.port, host: options.host ?? GATEWAY_DEFAULTS.host, logger });
   const { port, baseUrl } = server;
   logger.info({ url: `${baseUrl}/graphql` }, 'gateway listening');
   return {

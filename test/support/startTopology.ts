@@ -22,6 +22,8 @@ export interface TopologyOptions {
   gatewayEnv?: Record<string, string>;
   /** Extra environment for every region process. */
   regionEnv?: Record<string, string>;
+  /** Every line the gateway prints on stdout (its logs; set LOG_LEVEL in gatewayEnv). */
+  onGatewayLog?: (line: string) => void;
 }
 
 export interface RunningRegionProcess {
@@ -58,8 +60,8 @@ export interface Topology {
 }
 
 /** A service process, quiet unless SERVICE_LOG_LEVEL asks for its logs. */
-function startService(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
-  return spawnService(entry, { env: { LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'silent', ...env } });
+function startService(entry: string, env: Record<string, string>, onLine?: (line: string) => void): Promise<ServiceProcess> {
+  return spawnService(entry, { env: { LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'silent', ...env }, ...(onLine ? { onLine } : {}) });
 }
 
 /**
@@ -119,7 +121,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     REGISTRY_REFRESH_MS: '1000',
     ...(options.gatewayEnv ?? {}),
   };
-  let gateway = await startService('gateway/index.ts', { ...gatewayEnv, PORT: '0' });
+  let gateway = await startService('gateway/index.ts', { ...gatewayEnv, PORT: '0' }, options.onGatewayLog);
   let gatewayUrl = gateway.info.url!;
   const replicas: ServiceProcess[] = [];
   const gatewayPort = new URL(gatewayUrl).port;
@@ -157,7 +159,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     },
     restartGateway: async () => {
       await gateway.stop();
-      gateway = await startService('gateway/index.ts', { ...gatewayEnv, PORT: gatewayPort });
+      gateway = await startService('gateway/index.ts', { ...gatewayEnv, PORT: gatewayPort }, options.onGatewayLog);
       gatewayUrl = gateway.info.url!;
     },
     startGatewayReplica: async (env = {}) => {

@@ -1,0 +1,121 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import { BodyTooLargeError, readBody, type Refusal } from '../../lib/http/createGraphQLHandler';
+import type { Logger } from '../../lib/logger';
+import type { GatewayContext } from '../GatewayContext';
+import { capabilityStatement } from './capabilityStatement';
+import { executeGatewayOperation } from './executeGatewayOperation';
+import { fhirFailure, type FhirFailure } from './FhirFailure';
+import { parseImagingStudySearch } from './parseImagingStudySearch';
+import { readImagingStudy } from './readImagingStudy';
+import { searchImagingStudies } from './searchImagingStudies';
+import { sendFailure, sendFhir } from './sendFhir';
+
+/** Options for {@link createFhirHandler}: the GraphQL path's own server, gate and context. */
+export interface FhirHandlerOptions {
+  apollo: ApolloServer<GatewayContext>;
+  /** The request gate of the GraphQL path (bearer token, rate limit); a refusal is answered as is. */
+  verify: (req: IncomingMessage, rawBody: string) => Promise<Refusal | null>;
+  /** The per-request context the GraphQL path builds for a verified request. */
+  context: (req: IncomingMessage, rawBody: string) => Promise<GatewayContext>;
+  logger: Logger;
+  /** Largest accepted form body for POST _search. */
+  maxBodyBytes: number;
+}
+
+type Route =
+  | { kind: 'metadata' }
+  | { kind: 'search'; via: 'GET' | 'POST' }
+  | { kind: 'read'; id: string }
+  | { kind: 'failure'; failure: FhirFailure };
+
+function route(method: string, pathname: string): Route {
+  const methodNotAllowed = (allow: string): Route => ({ kind: 'failure', failure: fhirFailure(405, 'not-supported', `use ${allow} here`, { allow }) });
+  if (pathname === '/fhir/metadata') return method === 'GET' ? { kind: 'metadata' } : methodNotAllowed('GET');
+  if (pathname === '/fhir/ImagingStudy') return method === 'GET' ? { kind: 'search', via: 'GET' } : methodNotAllowed('GET');
+  if (pathname === '/fhir/ImagingStudy/_search') return method === 'POST' ? { kind: 'search', via: 'POST' } : methodNotAllowed('POST');
+  const read = /^\/fhir\/ImagingStudy\/([^/]+)$/.exec(pathname);
+  if (read) return method === 'GET' ? { kind: 'read', id: decodeURIComponent(read[1]!) } : methodNotAllowed('GET');
+  return { kind: 'failure', failure: fhirFailure(404, 'not-supported', 'Only ImagingStudy (read, search) and metadata are served') };
+}
+
+function fromRefusal(refusal: Refusal): FhirFailure {
+  const status = refusal.error.httpStatus;
+  const code = status === 401 ? 'login' : status === 429 ? 'throttled' : status === 403 ? 'forbidden' : 'exception';
+  return fhirFailure(status, code, refusal.message, refusal.headers);
+}
+
+/** The FHIR base URL as the caller reached it (for fullUrl and links); a malformed Host is not echoed. */
+function baseOf(req: IncomingMessage): string {
+  const host = req.headers.host && /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(req.headers.host) ? req.headers.host : 'localhost';
+  const proto = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+  return `${proto}://${host}/fhir`;
+}
+
+/**
+ * The FHIR R4 API at /fhir: ImagingStudy search (GET, and POST _search with a form body so
+ * NHS numbers can stay out of URLs), read, and the CapabilityStatement. Every data request
+ * passes the GraphQL path's gate, then runs GraphQL operations through the same Apollo
+ * server with the same context. Logs one line per request without its URL or parameters,
+ * which may hold NHS numbers.
+ */
+export function createFhirHandler(options: FhirHandlerOptions): (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<void> {
+  return async (req, res, pathname) => {
+    const started = performance.now();
+    const target = route((req.method ?? 'GET').toUpperCase(), pathname);
+    let requestId: string | null = null;
+    const finish = (status: number) =>
+      options.logger.info({ requestId, interaction: target.kind, status, ms: Math.round(performance.now() - started) }, 'fhir request');
+    const fail = (failure: FhirFailure) => {
+      sendFailure(res, failure);
+      finish(failure.status);
+    };
+    switch (target.kind) {
+      case 'failure':
+        return fail(target.failure);
+      case 'metadata':
+        sendFhir(res, 200, capabilityStatement(baseOf(req)));
+        return finish(200);
+      case 'search':
+      case 'read':
+        break;
+      default: {
+        const never: never = target;
+        throw new Error(`unknown route ${String(never)}`);
+      }
+    }
+    let raw = '';
+    if (target.kind === 'search' && target.via === 'POST') {
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+        req.resume();
+        return fail(fhirFailure(415, 'not-supported', 'POST _search takes a form body (application/x-www-form-urlencoded)'));
+      }
+      try {
+        raw = await readBody(req, options.maxBodyBytes);
+      } catch (err) {
+        if (err instanceof BodyTooLargeError) return fail(fhirFailure(413, 'too-long', err.message));
+        throw err;
+      }
+    }
+    const refusal = await options.verify(req, raw);
+    if (refusal) return fail(fromRefusal(refusal));
+    const contextValue = await options.context(req, raw);
+    requestId = contextValue.requestId;
+    const execute = executeGatewayOperation(options.apollo, contextValue);
+    const base = baseOf(req);
+    if (target.kind === 'read') {
+      const result = await readImagingStudy(execute, target.id);
+      if (result.kind === 'failure') return fail(result.failure);
+      sendFhir(res, 200, result.resource);
+      return finish(200);
+    }
+    const params = [...new URL(req.url ?? '/', 'http://localhost').searchParams, ...new URLSearchParams(raw)];
+    const lenient = /\bhandling\s*=\s*lenient\b/i.test(String(req.headers.prefer ?? ''));
+    const parsed = parseImagingStudySearch(params, lenient);
+    if (!parsed.ok) return fail(parsed.failure);
+    const result = await searchImagingStudies(execute, parsed.search, base);
+    if (result.kind === 'failure') return fail(result.failure);
+    sendFhir(res, 200, result.bundle);
+    return finish(200);
+  };
+}

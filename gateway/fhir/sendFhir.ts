@@ -1,0 +1,14 @@
+import type { ServerResponse } from 'node:http';
+import { operationOutcome, type FhirFailure } from './FhirFailure';
+import { FHIR_JSON } from './fhirSystems';
+
+/** Sends a FHIR resource as application/fhir+json. */
+export function sendFhir(res: ServerResponse, status: number, resource: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(resource);
+  res.writeHead(status, { ...headers, 'content-type': FHIR_JSON, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendFailure(res: ServerResponse, failure: FhirFailure): void {
+  sendFhir(res, failure.status, operationOutcome(failure.issues), failure.headers ?? {});
+}

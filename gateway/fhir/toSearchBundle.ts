@@ -1,0 +1,66 @@
+import { operationOutcome } from './FhirFailure';
+import type { Bundle, BundleEntry } from './FhirTypes';
+import type { ImagingStudySearch } from './ImagingStudySearch';
+import type { GraphQLStudy } from './imagingStudyOperations';
+import { regionGapIssue, type RegionGap } from './regionGaps';
+import { toImagingStudy } from './toImagingStudy';
+
+export interface SearchBundleInput {
+  /** The FHIR base, e.g. https://gateway.example/fhir. */
+  base: string;
+  search: ImagingStudySearch;
+  /** Every match, in any order. */
+  matches: readonly GraphQLStudy[];
+  gaps: readonly RegionGap[];
+}
+
+/** Newest first, undated last, UID as the tie-break: the order the GraphQL history uses. */
+export function newestFirst(a: GraphQLStudy, b: GraphQLStudy): number {
+  const key = (s: GraphQLStudy) => [s.studyDate ?? '', s.studyTime ?? ''] as const;
+  const [ad, at] = key(a);
+  const [bd, bt] = key(b);
+  if (ad !== bd) return ad === '' ? 1 : bd === '' ? -1 : ad < bd ? 1 : -1;
+  if (at !== bt) return at === '' ? 1 : bt === '' ? -1 : at < bt ? 1 : -1;
+  return a.studyInstanceUid < b.studyInstanceUid ? -1 : a.studyInstanceUid > b.studyInstanceUid ? 1 : 0;
+}
+
+/**
+ * The searchset Bundle: the newest `_count` matches, `total` counting all of them, then
+ * outcome entries: one per region that did not answer, one when the result was truncated,
+ * one listing parameters ignored under lenient handling.
+ */
+export function toSearchBundle({ base, search, matches, gaps }: SearchBundleInput): Bundle {
+  const sorted = [...matches].sort(newestFirst);
+  const kept = sorted.slice(0, search.count);
+  const entries: BundleEntry[] = kept.map((study) => {
+    const resource = toImagingStudy(study);
+    return { fullUrl: `${base}/ImagingStudy/${resource.id}`, resource, search: { mode: 'match' } };
+  });
+  const outcome = (resource: BundleEntry['resource']): BundleEntry => ({ resource, search: { mode: 'outcome' } });
+  for (const gap of gaps) entries.push(outcome(operationOutcome([regionGapIssue(gap)])));
+  if (kept.length < sorted.length) {
+    entries.push(
+      outcome(
+        operationOutcome([
+          {
+            severity: 'information',
+            code: 'informational',
+            diagnostics: `Result truncated: the newest ${kept.length} of ${sorted.length} matching studies are returned (_count, at most 1000)`,
+          },
+        ]),
+      ),
+    );
+  }
+  if (search.ignored.length > 0) {
+    entries.push(outcome(operationOutcome([{ severity: 'warning', code: 'not-supported', diagnostics: `Parameters ignored: ${[...new Set(search.ignored)].join(', ')}` }])));
+  }
+  const query = new URLSearchParams(search.used).toString();
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    timestamp: new Date().toISOString(),
+    total: sorted.length,
+    link: [{ relation: 'self', url: `${base}/ImagingStudy${query ? `?${query}` : ''}` }],
+    entry: entries,
+  };
+}
