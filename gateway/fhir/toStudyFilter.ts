@@ -23,9 +23,10 @@ export function toStudyFilter(search: ImagingStudySearch): StudyFilterVariables 
       const day = londonDate(c.start);
       if (from === null || day > from) from = day;
     }
-    // A study matching lt/le/eq starts before the value ends: dated on or before that day.
+    // A study matching lt starts before the value starts, and one matching le/eq before it
+    // ends: dated on or before the London day of that last millisecond.
     if (c.prefix !== 'gt' && c.prefix !== 'ge') {
-      const day = londonDate(c.end - 1);
+      const day = londonDate(c.prefix === 'lt' ? c.start - 1 : c.end - 1);
       if (to === null || day < to) to = day;
     }
   }
