@@ -34,8 +34,12 @@ function route(method: string, pathname: string): Route {
   if (pathname === '/fhir/metadata') return method === 'GET' ? { kind: 'metadata' } : methodNotAllowed('GET');
   if (pathname === '/fhir/ImagingStudy') return method === 'GET' ? { kind: 'search', via: 'GET' } : methodNotAllowed('GET');
   if (pathname === '/fhir/ImagingStudy/_search') return method === 'POST' ? { kind: 'search', via: 'POST' } : methodNotAllowed('POST');
-  const read = /^\/fhir\/ImagingStudy\/([^/]+)$/.exec(pathname);
-  if (read) return method === 'GET' ? { kind: 'read', id: decodeURIComponent(read[1]!) } : methodNotAllowed('GET');
+  const read = /^\/fhir\/ImagingStudy\/([A-Za-z0-9\-.]{1,64})$/.exec(pathname);
+  // Ids are [A-Za-z0-9-.] (never percent-encoded), so anything else is no id of ours.
+  if (read) return method === 'GET' ? { kind: 'read', id: read[1]! } : methodNotAllowed('GET');
+  if (/^\/fhir\/ImagingStudy\/[^/]+$/.test(pathname)) {
+    return { kind: 'failure', failure: fhirFailure(404, 'not-found', 'That is not an ImagingStudy id') };
+  }
   return { kind: 'failure', failure: fhirFailure(404, 'not-supported', 'Only ImagingStudy (read, search) and metadata are served') };
 }
 

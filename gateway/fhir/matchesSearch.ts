@@ -1,4 +1,4 @@
-import type { ImagingStudySearch } from './ImagingStudySearch';
+import type { IdentifierCriterion, ImagingStudySearch } from './ImagingStudySearch';
 import type { GraphQLStudy } from './imagingStudyOperations';
 import { studySpan } from './londonTime';
 import { matchesStarted } from './parseStartedParam';
@@ -12,7 +12,7 @@ import { fhirStudyStatus } from './toImagingStudy';
 export function matchesSearch(study: GraphQLStudy, search: ImagingStudySearch): boolean {
   if (!search.statuses.has(fhirStudyStatus(study.status))) return false;
   if (!search.modalities.every((anyOf) => anyOf.some((m) => study.modalities.includes(m)))) return false;
-  const matchesIdentifier = (c: ImagingStudySearch['identifiers'][number][number]): boolean =>
+  const matchesIdentifier = (c: IdentifierCriterion): boolean =>
     c.kind === 'uid' ? c.uid === study.studyInstanceUid : c.value === study.accessionNumber || c.value === `urn:oid:${study.studyInstanceUid}`;
   if (!search.identifiers.every((anyOf) => anyOf.some(matchesIdentifier))) return false;
   if (search.started.length > 0) {

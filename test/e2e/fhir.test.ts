@@ -211,6 +211,7 @@ describe('FHIR R4 ImagingStudy API on the national gateway', () => {
     it.each([
       ['a well-formed id of a study nobody holds', encodeStudyId(uid('499'))],
       ['an id this gateway never issued', 'not-an-id'],
+      ['a path that cannot be an id', '%E0%A4%A'],
     ])('answers 404 for %s', async (_label, id) => {
       const res = await fetchFhir(`${fhir()}/ImagingStudy/${id}`, { headers: await clinician('epr-read') });
       expect(res.status).toBe(404);
@@ -238,6 +239,16 @@ describe('FHIR R4 ImagingStudy API on the national gateway', () => {
       expect(res.status).toBe(400);
       expect(graphql.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(res.body.issue).toEqual([{ severity: 'error', code: 'invalid', diagnostics: graphql.errors?.[0]?.message }]);
+    });
+
+    it('answers 415 to POST _search without a form body', async () => {
+      const res = await fetchFhir(`${fhir()}/ImagingStudy/_search`, {
+        method: 'POST',
+        headers: { ...(await clinician('epr-json')), 'content-type': 'application/json' },
+        body: JSON.stringify({ 'patient:identifier': `${NHS}|${patient}` }),
+      });
+      expect(res.status).toBe(415);
+      expect(res.body.issue[0].code).toBe('not-supported');
     });
 
     it('answers 401 without a token, before anything is read', async () => {
