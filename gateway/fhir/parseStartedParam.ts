@@ -23,7 +23,9 @@ const VALUE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.
  * studies' own DICOM dates are.
  */
 export function parseStartedParam(raw: string): ParsedStarted {
-  const prefixed = /^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(.*)$/.exec(raw.trim())!;
+  // An unencoded '+' in a form body or query string arrives as a space: read it back.
+  const value = raw.trim().replace(/ (\d{2}:\d{2})$/, '+$1');
+  const prefixed = /^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(.*)$/.exec(value)!;
   const prefix = (prefixed[1] ?? 'eq') as DatePrefix | 'ne' | 'sa' | 'eb' | 'ap';
   if (prefix === 'ne' || prefix === 'sa' || prefix === 'eb' || prefix === 'ap') {
     return { ok: false, unsupported: true, reason: `started: prefix "${prefix}" is not supported (use eq, ge, le, gt or lt)` };

@@ -251,6 +251,12 @@ describe('FHIR R4 ImagingStudy API on the national gateway', () => {
       expect(res.body.issue[0].code).toBe('not-supported');
     });
 
+    it('answers 405 to a method the path does not serve', async () => {
+      const res = await fetchFhir(`${fhir()}/ImagingStudy`, { method: 'DELETE', headers: await clinician('epr-json') });
+      expect(res.status).toBe(405);
+      expect(res.headers.get('allow')).toBe('GET');
+    });
+
     it('answers 401 without a token, before anything is read', async () => {
       const res = await fetchFhir(`${fhir()}/ImagingStudy?${byPatient(patient)}`);
       expect(res.status).toBe(401);

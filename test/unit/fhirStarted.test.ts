@@ -43,6 +43,7 @@ describe('the started search parameter', () => {
     ['lt2024-07-01T10:15:00Z', '2024-07-01T10:15:00.000Z', '2024-07-01T10:15:01.000Z'],
     ['gt2024-07-01T10:15:00-05:00', '2024-07-01T15:15:00.000Z', '2024-07-01T15:15:01.000Z'],
     ['le2024-07-01T10:15:00.250+01:00', '2024-07-01T09:15:00.250Z', '2024-07-01T09:15:00.251Z'],
+    ['ge2024-07-01T10:15:00 01:00', '2024-07-01T09:15:00.000Z', '2024-07-01T09:15:01.000Z'], // '+' sent unencoded
   ])('reads %s as the span its precision denotes', (raw, start, end) => {
     const c = criterion(raw);
     expect([iso(c.start), iso(c.end)]).toEqual([start, end]);
