@@ -5,11 +5,11 @@ import type { Logger } from '../../lib/logger';
 import type { GatewayContext } from '../GatewayContext';
 import { capabilityStatement } from './capabilityStatement';
 import { executeGatewayOperation } from './executeGatewayOperation';
-import { fhirFailure, type FhirFailure } from './FhirFailure';
+import { fhirFailure, operationOutcome, type FhirFailure } from './FhirFailure';
 import { parseImagingStudySearch } from './parseImagingStudySearch';
 import { readImagingStudy } from './readImagingStudy';
 import { searchImagingStudies } from './searchImagingStudies';
-import { sendFailure, sendFhir } from './sendFhir';
+import { sendFhir } from './sendFhir';
 
 /** Options for {@link createFhirHandler}: the GraphQL path's own server, gate and context. */
 export interface FhirHandlerOptions {
@@ -56,6 +56,15 @@ function baseOf(req: IncomingMessage): string {
   return `${proto}://${host}/fhir`;
 }
 
+/** What one FHIR request is answered with. */
+interface Reply {
+  status: number;
+  resource: unknown;
+  headers?: Record<string, string>;
+}
+
+const fromFailure = (failure: FhirFailure): Reply => ({ status: failure.status, resource: operationOutcome(failure.issues), ...(failure.headers ? { headers: failure.headers } : {}) });
+
 /**
  * The FHIR R4 API at /fhir: ImagingStudy search (GET, and POST _search with a form body so
  * NHS numbers can stay out of URLs), read, and the CapabilityStatement. Every data request
@@ -64,22 +73,12 @@ function baseOf(req: IncomingMessage): string {
  * which may hold NHS numbers.
  */
 export function createFhirHandler(options: FhirHandlerOptions): (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<void> {
-  return async (req, res, pathname) => {
-    const started = performance.now();
-    const target = route((req.method ?? 'GET').toUpperCase(), pathname);
-    let requestId: string | null = null;
-    const finish = (status: number) =>
-      options.logger.info({ requestId, interaction: target.kind, status, ms: Math.round(performance.now() - started) }, 'fhir request');
-    const fail = (failure: FhirFailure) => {
-      sendFailure(res, failure);
-      finish(failure.status);
-    };
+  const answer = async (req: IncomingMessage, target: Route, onContext: (c: GatewayContext) => void): Promise<Reply> => {
     switch (target.kind) {
       case 'failure':
-        return fail(target.failure);
+        return fromFailure(target.failure);
       case 'metadata':
-        sendFhir(res, 200, capabilityStatement(baseOf(req)));
-        return finish(200);
+        return { status: 200, resource: capabilityStatement(baseOf(req)) };
       case 'search':
       case 'read':
         break;
@@ -92,34 +91,45 @@ export function createFhirHandler(options: FhirHandlerOptions): (req: IncomingMe
     if (target.kind === 'search' && target.via === 'POST') {
       if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
         req.resume();
-        return fail(fhirFailure(415, 'not-supported', 'POST _search takes a form body (application/x-www-form-urlencoded)'));
+        return fromFailure(fhirFailure(415, 'not-supported', 'POST _search takes a form body (application/x-www-form-urlencoded)'));
       }
       try {
         raw = await readBody(req, options.maxBodyBytes);
       } catch (err) {
-        if (err instanceof BodyTooLargeError) return fail(fhirFailure(413, 'too-long', err.message));
+        if (err instanceof BodyTooLargeError) return fromFailure(fhirFailure(413, 'too-long', err.message));
         throw err;
       }
     }
     const refusal = await options.verify(req, raw);
-    if (refusal) return fail(fromRefusal(refusal));
+    if (refusal) return fromFailure(fromRefusal(refusal));
     const contextValue = await options.context(req, raw);
-    requestId = contextValue.requestId;
+    onContext(contextValue);
     const execute = executeGatewayOperation(options.apollo, contextValue);
-    const base = baseOf(req);
     if (target.kind === 'read') {
       const result = await readImagingStudy(execute, target.id);
-      if (result.kind === 'failure') return fail(result.failure);
-      sendFhir(res, 200, result.resource);
-      return finish(200);
+      return result.kind === 'failure' ? fromFailure(result.failure) : { status: 200, resource: result.resource };
     }
     const params = [...new URL(req.url ?? '/', 'http://localhost').searchParams, ...new URLSearchParams(raw)];
     const lenient = /\bhandling\s*=\s*lenient\b/i.test(String(req.headers.prefer ?? ''));
     const parsed = parseImagingStudySearch(params, lenient);
-    if (!parsed.ok) return fail(parsed.failure);
-    const result = await searchImagingStudies(execute, parsed.search, base);
-    if (result.kind === 'failure') return fail(result.failure);
-    sendFhir(res, 200, result.bundle);
-    return finish(200);
+    if (!parsed.ok) return fromFailure(parsed.failure);
+    const result = await searchImagingStudies(execute, parsed.search, baseOf(req));
+    return result.kind === 'failure' ? fromFailure(result.failure) : { status: 200, resource: result.bundle };
+  };
+
+  return async (req, res, pathname) => {
+    const started = performance.now();
+    const target = route((req.method ?? 'GET').toUpperCase(), pathname);
+    let requestId: string | null = null;
+    let reply: Reply;
+    try {
+      reply = await answer(req, target, (c) => (requestId = c.requestId));
+    } catch (err) {
+      // A bug, not a caller's mistake: logged by message only (never the URL), answered generically.
+      options.logger.error({ requestId, err: (err as Error).message }, 'fhir request failed');
+      reply = fromFailure(fhirFailure(500, 'exception', 'Internal error in the national gateway'));
+    }
+    sendFhir(res, reply.status, reply.resource, reply.headers);
+    options.logger.info({ requestId, interaction: target.kind, status: reply.status, ms: Math.round(performance.now() - started) }, 'fhir request');
   };
 }

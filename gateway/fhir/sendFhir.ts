@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import { operationOutcome, type FhirFailure } from './FhirFailure';
 import { FHIR_JSON } from './fhirSystems';
 
 /** Sends a FHIR resource as application/fhir+json. */
@@ -9,6 +8,3 @@ export function sendFhir(res: ServerResponse, status: number, resource: unknown,
   res.end(text);
 }
 
-export function sendFailure(res: ServerResponse, failure: FhirFailure): void {
-  sendFhir(res, failure.status, operationOutcome(failure.issues), failure.headers ?? {});
-}
