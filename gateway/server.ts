@@ -161,7 +161,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     context: (req) => gate.context(req),
   });
   // FHIR passes the same gate and runs its GraphQL operations through the same server.
-  const fhir = createFhirHandler({ apollo, verify: (req) => gate.verify(req), context: (req) => gate.context(req), logger, maxBodyBytes });
+  const fhir = createFhirHandler({ apollo, gate, logger, maxBodyBytes });
   const ide = createIdeHandler({
     graphqlPath: '/graphql',
     examples: options.ideExamples ?? [],

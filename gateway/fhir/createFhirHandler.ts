@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { BodyTooLargeError, readBody, type Refusal } from '../../lib/http/createGraphQLHandler';
 import type { Logger } from '../../lib/logger';
+import type { RequestGate } from '../auth/createRequestGate';
 import type { GatewayContext } from '../GatewayContext';
 import { capabilityStatement } from './capabilityStatement';
 import { executeGatewayOperation } from './executeGatewayOperation';
@@ -14,10 +15,8 @@ import { sendFhir } from './sendFhir';
 /** Options for {@link createFhirHandler}: the GraphQL path's own server, gate and context. */
 export interface FhirHandlerOptions {
   apollo: ApolloServer<GatewayContext>;
-  /** The request gate of the GraphQL path (bearer token, rate limit); a refusal is answered as is. */
-  verify: (req: IncomingMessage, rawBody: string) => Promise<Refusal | null>;
-  /** The per-request context the GraphQL path builds for a verified request. */
-  context: (req: IncomingMessage, rawBody: string) => Promise<GatewayContext>;
+  /** The GraphQL path's gate (bearer token, per-user rate limit) and the context it builds for a verified request. */
+  gate: RequestGate;
   logger: Logger;
   /** Largest accepted form body for POST _search. */
   maxBodyBytes: number;
@@ -100,9 +99,9 @@ export function createFhirHandler(options: FhirHandlerOptions): (req: IncomingMe
         throw err;
       }
     }
-    const refusal = await options.verify(req, raw);
+    const refusal = await options.gate.verify(req);
     if (refusal) return fromFailure(fromRefusal(refusal));
-    const contextValue = await options.context(req, raw);
+    const contextValue = await options.gate.context(req);
     onContext(contextValue);
     const execute = executeGatewayOperation(options.apollo, contextValue);
     if (target.kind === 'read') {

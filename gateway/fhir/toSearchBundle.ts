@@ -1,9 +1,12 @@
+import { compareStudyOrder, type StudyOrderKey } from '../../lib/domain/studyOrder';
 import { operationOutcome } from './FhirFailure';
 import type { Bundle, BundleEntry } from './FhirTypes';
 import type { ImagingStudySearch } from './ImagingStudySearch';
 import type { GraphQLStudy } from './imagingStudyOperations';
 import { regionGapIssue, type RegionGap } from './regionGaps';
 import { toImagingStudy } from './toImagingStudy';
+
+const orderKey = (s: GraphQLStudy): StudyOrderKey => ({ date: s.studyDate, time: s.studyTime, uid: s.studyInstanceUid });
 
 export interface SearchBundleInput {
   /** The FHIR base, e.g. https://gateway.example/fhir. */
@@ -14,23 +17,14 @@ export interface SearchBundleInput {
   gaps: readonly RegionGap[];
 }
 
-/** Newest first, undated last, UID as the tie-break: the order the GraphQL history uses. */
-export function newestFirst(a: GraphQLStudy, b: GraphQLStudy): number {
-  const key = (s: GraphQLStudy) => [s.studyDate ?? '', s.studyTime ?? ''] as const;
-  const [ad, at] = key(a);
-  const [bd, bt] = key(b);
-  if (ad !== bd) return ad === '' ? 1 : bd === '' ? -1 : ad < bd ? 1 : -1;
-  if (at !== bt) return at === '' ? 1 : bt === '' ? -1 : at < bt ? 1 : -1;
-  return a.studyInstanceUid < b.studyInstanceUid ? -1 : a.studyInstanceUid > b.studyInstanceUid ? 1 : 0;
-}
-
 /**
  * The searchset Bundle: the newest `_count` matches, `total` counting all of them, then
  * outcome entries: one per region that did not answer, one when the result was truncated,
  * one listing parameters ignored under lenient handling.
  */
 export function toSearchBundle({ base, search, matches, gaps }: SearchBundleInput): Bundle {
-  const sorted = [...matches].sort(newestFirst);
+  // The one study order (the GraphQL history's): UID lookups arrive in request order.
+  const sorted = [...matches].sort((a, b) => compareStudyOrder(orderKey(a), orderKey(b)));
   const kept = sorted.slice(0, search.count);
   const entries: BundleEntry[] = kept.map((study) => {
     const resource = toImagingStudy(study);

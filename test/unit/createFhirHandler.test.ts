@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ApolloServer } from '@apollo/server';
 import { AuditCollector } from '../../gateway/audit/AuditCollector';
+import { GATEWAY_ERRORS } from '../../gateway/errors';
 import { createFhirHandler } from '../../gateway/fhir/createFhirHandler';
 import type { GatewayContext } from '../../gateway/GatewayContext';
 import type { Refusal } from '../../lib/http/createGraphQLHandler';
@@ -17,8 +18,10 @@ async function call(method: string, url: string, options: { refusal?: Refusal; e
   const apollo = { executeOperation: options.execute ?? (async () => ({ body: { kind: 'single', singleResult: { data: null } } })) } as unknown as ApolloServer<GatewayContext>;
   const handler = createFhirHandler({
     apollo,
-    verify: async () => options.refusal ?? null,
-    context: async () => ({ user: { id: 'u', role: 'CLINICIAN', organisation: null, region: null, purposeOfUse: 'DIRECT_CARE' }, requestId: 'req-1', audit: new AuditCollector() }),
+    gate: {
+      verify: async () => options.refusal ?? null,
+      context: async () => ({ user: { id: 'u', role: 'CLINICIAN', organisation: null, region: null, purposeOfUse: 'DIRECT_CARE' }, requestId: 'req-1', audit: new AuditCollector() }),
+    },
     logger,
     maxBodyBytes: 1024,
   });
@@ -54,7 +57,7 @@ describe('the FHIR HTTP handler', () => {
 
   it("answers the gate's refusal with its status and headers, before any operation runs", async () => {
     let ran = false;
-    const refusal = { status: 429, code: 'RATE_LIMITED', message: 'slow down', headers: { 'retry-after': '60' } };
+    const refusal = { error: GATEWAY_ERRORS.RATE_LIMITED, message: 'slow down', headers: { 'retry-after': '60' } };
     const res = await call('GET', `/fhir/ImagingStudy?${NHS_QUERY}`, { refusal, execute: async () => ((ran = true), {}) });
     expect([res.status, res.headers['retry-after'], res.body.issue?.[0]?.code, ran]).toEqual([429, '60', 'throttled', false]);
   });
