@@ -1,0 +1,130 @@
+import type { DicomJsonRecord } from './DicomWebClient';
+import { OrthancChangeFeed } from './OrthancChangeFeed';
+import { reconcileArchive, type Reconciliation } from './reconcileArchive';
+import { emptyCounts, type PassCounts, type SyncContext } from './SyncContext';
+import { syncStudyRows } from './syncStudyRows';
+import { TAG } from '../bulk/DicomJson';
+import { firstString } from './DicomWebClient';
+
+/**
+ * - `full`: walk the whole QIDO-RS listing (limit/offset pages), fetch what is new or changed,
+ *   then reconcile deletions. The first pass of every archive, `--once`, and every
+ *   reconciliation period.
+ * - `changes`: read the change feed from the stored checkpoint (archives with one).
+ * - `listing`: a full walk without reconciliation (archives without a feed, between reconciliations).
+ */
+export type PassMode = 'full' | 'changes' | 'listing';
+
+/** The `sync-pass` line: counts, what happened to reconciliation, and whether the pass completed. */
+export interface PassReport extends PassCounts {
+  event: 'sync-pass';
+  archive: string;
+  mode: PassMode;
+  /** True when every read of the archive succeeded and nothing waits for confirmation. */
+  completed: boolean;
+  reconciliation: 'not-run' | 'done' | 'aborted' | 'held';
+  changeSeq: number | null;
+  /** What became of the membership change of studies this pass added: published, not-registered, unpublished (waited one lease), or nothing-new. */
+  membership: 'published' | 'not-registered' | 'unpublished' | 'nothing-new';
+  seconds: number;
+  error?: string;
+}
+
+export interface PassOptions {
+  confirmRemovals: boolean;
+}
+
+const CHANGES_PER_PAGE = 100;
+
+async function walkListing(ctx: SyncContext, counts: PassCounts): Promise<{ ok: true; listed: Set<string> } | { ok: false; reason: string }> {
+  const known = await ctx.store.known(ctx.archive.name);
+  const listed = new Set<string>();
+  for (let offset = 0; ; offset += ctx.archive.pageSize) {
+    const page = await ctx.client.searchStudies({ offset, limit: ctx.archive.pageSize });
+    if (!page.ok) return { ok: false, reason: `listing failed at offset ${offset}: ${page.reason}` };
+    for (const row of page.value) {
+      const uid = firstString(row, TAG.StudyInstanceUID)?.trim();
+      if (uid) listed.add(uid);
+    }
+    await syncStudyRows(ctx, page.value, counts, known);
+    if (page.value.length < ctx.archive.pageSize) return { ok: true, listed };
+  }
+}
+
+async function followChanges(ctx: SyncContext, feed: OrthancChangeFeed, counts: PassCounts): Promise<{ seq: number | null; error: string | null }> {
+  let seq = (await ctx.store.checkpoint(ctx.archive.name)) ?? 0;
+  for (;;) {
+    const page = await feed.page(seq, CHANGES_PER_PAGE);
+    if (!page.ok) return { seq, error: page.reason };
+    const rows: DicomJsonRecord[] = [];
+    for (const id of page.value.studyIds) {
+      const uid = await feed.studyUid(id);
+      if (!uid.ok) return { seq, error: uid.reason };
+      if (uid.value === null) continue; // deleted since: reconciliation handles it
+      const found = await ctx.client.searchStudies({ studyInstanceUid: uid.value });
+      if (!found.ok) return { seq, error: found.reason };
+      rows.push(...found.value);
+    }
+    const failure = await syncStudyRows(ctx, rows, counts, null);
+    // The checkpoint moves only past changes whose studies are all in the index: a crash
+    // before this line re-reads the page, and the writes are idempotent.
+    if (failure) return { seq, error: failure };
+    seq = page.value.last;
+    await ctx.store.saveCheckpoint(ctx.archive.name, seq);
+    if (page.value.done) return { seq, error: null };
+  }
+}
+
+/** One pass over one archive. Never throws for archive trouble: it reports it. */
+export async function runSyncPass(ctx: SyncContext, mode: PassMode, options: PassOptions): Promise<PassReport> {
+  const started = performance.now();
+  const counts = emptyCounts();
+  const { archive, store } = ctx;
+  await store.ensureArchive(archive.name);
+  const feed = archive.changeFeed.kind === 'orthanc' ? new OrthancChangeFeed(archive.changeFeed.restBaseUrl, archive.timeoutMs) : null;
+  let error: string | null = null;
+  let reconciliation: PassReport['reconciliation'] = 'not-run';
+  let changeSeq: number | null = feed ? await store.checkpoint(archive.name) : null;
+  if (mode === 'changes' && feed) {
+    const followed = await followChanges(ctx, feed, counts);
+    changeSeq = followed.seq;
+    error = followed.error;
+  } else {
+    // Read where the feed is before listing: whatever arrives during the walk is in the feed after it.
+    const latest = feed ? await feed.latest() : null;
+    if (latest && !latest.ok) error = latest.reason;
+    const walked = await walkListing(ctx, counts);
+    if (!walked.ok) error = walked.reason;
+    else if (mode === 'full') {
+      const r: Reconciliation = await reconcileArchive(ctx, walked.listed, options);
+      reconciliation = r.kind;
+      if (r.kind === 'done') counts.removed += r.removed;
+      else error = r.reason;
+    }
+    if (walked.ok && latest?.ok && (changeSeq === null || latest.value > changeSeq)) {
+      changeSeq = latest.value;
+      await store.saveCheckpoint(archive.name, latest.value);
+    }
+  }
+  if (error) {
+    // A held removal is a question for the operator, not a read failure.
+    if (reconciliation !== 'held') counts.errors = Math.max(counts.errors, 1);
+    ctx.logger.warn({ archive: archive.name, error }, 'sync pass did not complete');
+  }
+  // The gateway routes a patient only to regions it knows hold them: it hears of patients
+  // this pass added before the pass reports them stored (the same rule as /ingest).
+  const membership = counts.upserted > 0 ? (await ctx.publisher.publish()).kind : 'nothing-new';
+  const seconds = (performance.now() - started) / 1000;
+  const completed = error === null;
+  const report: PassReport = {
+    event: 'sync-pass', archive: archive.name, mode, ...counts, completed, reconciliation, changeSeq, membership,
+    seconds: Math.round(seconds * 1000) / 1000, ...(error ? { error } : {}),
+  };
+  ctx.metrics?.passEnded(archive.name, counts, seconds);
+  if (feed && changeSeq !== null) {
+    const latest = await feed.latest();
+    if (latest.ok) ctx.metrics?.lag(archive.name, Math.max(0, latest.value - changeSeq));
+  }
+  await store.savePass(archive.name, report, error, reconciliation === 'done');
+  return report;
+}
