@@ -17,8 +17,9 @@ describe('a region fed by its own archive, seen through the national gateway', (
   let topology: Topology;
   const generated = [...generateRegion({ seed: 53, regionCode: 'SYX', regionCodes: ['SYX'], studyCount: 20 })];
   const study = generated[0];
-  // Another patient's study, so the two histories are independent.
+  // Other patients' studies, so the histories are independent: one to delete, one to keep.
   const other = generated.find((g) => g.nhsNumber !== study!.nhsNumber);
+  const kept = generated.find((g) => g.nhsNumber !== study!.nhsNumber && g.nhsNumber !== other!.nhsNumber);
   const history = async (nhs: string, gone = false) => {
     const res = await topology.query(HISTORY, { nhs, gone });
     expect(res.errors).toBeUndefined();
@@ -34,7 +35,7 @@ describe('a region fed by its own archive, seen through the national gateway', (
 
   beforeAll(async () => {
     orthanc = await startOrthanc();
-    for (const file of writeDicomFiles(other!, { placement: 'otherPatientIdsSequence-NHS' })) await orthanc.upload(file);
+    for (const s of [other!, kept!]) for (const file of writeDicomFiles(s, { placement: 'otherPatientIdsSequence-NHS' })) await orthanc.upload(file);
     const configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sync-e2e-')), 'sync.json');
     fs.writeFileSync(configFile, JSON.stringify({
       pollSeconds: 0.3,
@@ -42,6 +43,8 @@ describe('a region fed by its own archive, seen through the national gateway', (
       archives: [{ name: 'syx-orthanc', dicomweb: orthanc.dicomwebUrl, publicBase: PUBLIC_BASE, changeFeed: 'orthanc', maxRemoveShare: 1 }],
     }));
     topology = await startTopology({ regions: [{ code: 'SYX', name: 'Synthetic Sync Region', studies: [], env: { SYNC_CONFIG: configFile, CACHE_TTL_SECONDS: '1' } }] });
+    // The region's first pass has indexed what the archive held at start.
+    await eventually(async () => (await history(other!.nhsNumber)).length === 1 && (await history(kept!.nhsNumber)).length === 1);
   }, ORTHANC_SETUP_TIMEOUT_MS + 60_000);
 
   afterAll(async () => {
@@ -69,22 +72,23 @@ describe('a region fed by its own archive, seen through the national gateway', (
       syncStatus { archive lastChangeSeq lagSeconds studies notInArchive quarantined lastPass { seen errors } }
       quarantine { studyInstanceUid reasons }
       indexedStudies(nhsNumber: $nhs) { studyInstanceUid status archives wadoRsUrl }
-    }`, { nhs: study!.nhsNumber }, headers);
+    }`, { nhs: kept!.nhsNumber }, headers);
     expect(res.errors).toBeUndefined();
-    expect(res.data.syncStatus).toEqual([expect.objectContaining({ archive: 'syx-orthanc', studies: 1, notInArchive: 1, quarantined: 0 })]);
-    expect(res.data.indexedStudies).toEqual([{ studyInstanceUid: study!.studyInstanceUid, status: 'AVAILABLE', archives: ['syx-orthanc'], wadoRsUrl: `${PUBLIC_BASE}/studies/${study!.studyInstanceUid}` }]);
+    expect(res.data.syncStatus).toEqual([expect.objectContaining({ archive: 'syx-orthanc', quarantined: 0, lastPass: expect.objectContaining({ errors: 0 }) })]);
+    expect(res.data.quarantine).toEqual([]);
+    expect(res.data.indexedStudies).toEqual([{ studyInstanceUid: kept!.studyInstanceUid, status: 'AVAILABLE', archives: ['syx-orthanc'], wadoRsUrl: `${PUBLIC_BASE}/studies/${kept!.studyInstanceUid}` }]);
     const { Pool } = await import('pg');
     const pool = new Pool({ connectionString: region.databaseUrl, max: 1 });
     try {
       const audit = await pool.query(`SELECT user_id, role, operation, nhs_numbers, result_count FROM region_audit_event ORDER BY id`);
-      expect(audit.rows).toEqual(expect.arrayContaining([{ user_id: 'syx-team', role: 'ARCHIVE', operation: 'indexedStudies', nhs_numbers: [study!.nhsNumber], result_count: 1 }]));
+      expect(audit.rows).toEqual(expect.arrayContaining([{ user_id: 'syx-team', role: 'ARCHIVE', operation: 'indexedStudies', nhs_numbers: [kept!.nhsNumber], result_count: 1 }]));
       await expect(pool.query('DELETE FROM region_audit_event')).rejects.toThrow(/append-only/);
     } finally {
       await pool.end();
     }
     // Another region's archive, and a clinician, see nothing here.
     for (const claims of [{ role: 'ARCHIVE', region: 'LDS' }, { role: 'CLINICIAN', purposeOfUse: 'DIRECT_CARE' }] as const) {
-      const refused = await postGraphQL<any>(region.ingestUrl, `{ indexedStudies(nhsNumber: "${study!.nhsNumber}") { studyInstanceUid } }`, {}, await topology.auth.headers(claims));
+      const refused = await postGraphQL<any>(region.ingestUrl, `{ indexedStudies(nhsNumber: "${kept!.nhsNumber}") { studyInstanceUid } }`, {}, await topology.auth.headers(claims));
       expect([refused.status, refused.data?.indexedStudies]).toEqual([403, undefined]);
     }
   });

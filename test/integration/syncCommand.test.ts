@@ -52,6 +52,7 @@ describe('npm run sync', () => {
   let orthanc: RunningOrthanc;
   let db: TestDatabase;
   let configFile: string;
+  const scratch: TestDatabase[] = [];
   const studies = [...generateRegion({ seed: 47, regionCode: 'SYC', regionCodes: ['SYC'], studyCount: STUDIES })];
   const seriesTotal = studies.reduce((n, s) => n + (s.series?.length ?? 0), 0);
 
@@ -71,8 +72,8 @@ describe('npm run sync', () => {
       child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
       whileRunning?.(() => child.kill('SIGKILL')).catch(reject);
     });
-  const env = () => ({ REGION_CODE: 'SYC', DATABASE_URL: db.url });
-  const count = async (sql: string) => (await db.pool.query<{ n: number }>(sql)).rows[0]!.n;
+  const env = (target: TestDatabase = db) => ({ REGION_CODE: 'SYC', DATABASE_URL: target.url });
+  const count = async (sql: string, target: TestDatabase = db) => (await target.pool.query<{ n: number }>(sql)).rows[0]!.n;
   const passLines = (run: Run) => run.stdout.trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
 
   beforeAll(async () => {
@@ -83,7 +84,7 @@ describe('npm run sync', () => {
   }, ORTHANC_SETUP_TIMEOUT_MS + 60_000);
 
   afterAll(async () => {
-    await Promise.all([orthanc?.stop(), db?.drop()]);
+    await Promise.all([orthanc?.stop(), db?.drop(), ...scratch.map((d) => d.drop())]);
   });
 
   it('says exactly what is missing when DATABASE_URL is not set', async () => {
@@ -101,6 +102,9 @@ describe('npm run sync', () => {
   });
 
   it('resumes after being killed mid-pass with no study missing and none twice', async () => {
+    // A region database of its own: the kills below need a pass with everything still to do.
+    const fresh = await createTestDatabase('region', 'synccrash');
+    scratch.push(fresh);
     let atKill = 0;
     const slow = await startSlowArchive(orthanc.url, 15);
     const slowConfig = path.join(path.dirname(configFile), 'slow.json');
@@ -109,11 +113,12 @@ describe('npm run sync', () => {
     // least one kill lands between reading a page and writing it.
     try {
       for (const afterMs of [40, 75, 110]) {
-        const before = await count('SELECT count(*)::int AS n FROM study');
-        const killed = await sync(['--config', slowConfig, '--once'], env(), async (kill) => {
+        const before = await count('SELECT count(*)::int AS n FROM study', fresh);
+        const killed = await sync(['--config', slowConfig, '--once'], env(fresh), async (kill) => {
+          const deadline = Date.now() + 20_000;
           for (;;) {
-            atKill = await count('SELECT count(*)::int AS n FROM study');
-            if (atKill > before) {
+            atKill = await count('SELECT count(*)::int AS n FROM study', fresh);
+            if (atKill > before || Date.now() > deadline) {
               await new Promise((r) => setTimeout(r, afterMs));
               return kill();
             }
@@ -125,21 +130,22 @@ describe('npm run sync', () => {
     } finally {
       await slow.stop();
     }
-    atKill = await count('SELECT count(*)::int AS n FROM study');
+    atKill = await count('SELECT count(*)::int AS n FROM study', fresh);
     expect(atKill).toBeGreaterThan(0);
     expect(atKill).toBeLessThan(STUDIES);
-    const rerun = await sync(['--config', configFile, '--once'], env());
+    const rerun = await sync(['--config', configFile, '--once'], env(fresh));
     expect(rerun.code).toBe(0);
     const [line] = passLines(rerun);
     expect(line).toMatchObject({ event: 'sync-pass', archive: 'syc-orthanc', seen: STUDIES, quarantined: 0, removed: 0, errors: 0, completed: true });
     expect((line!.upserted as number) + (line!.unchanged as number)).toBe(STUDIES);
     expect(line!.upserted as number).toBeLessThan(STUDIES);
-    const { rows } = await db.pool.query<{ study_instance_uid: string }>('SELECT study_instance_uid FROM study ORDER BY 1');
+    const { rows } = await fresh.pool.query<{ study_instance_uid: string }>('SELECT study_instance_uid FROM study ORDER BY 1');
     expect(rows.map((r) => r.study_instance_uid)).toEqual(studies.map((st) => st.studyInstanceUid).sort());
-    expect(await count('SELECT count(*)::int AS n FROM series')).toBe(seriesTotal);
+    expect(await count('SELECT count(*)::int AS n FROM series', fresh)).toBe(seriesTotal);
   });
 
   it('asks for --confirm-removals (exit 3) before removing more than 5% of the archive\'s studies', async () => {
+    expect((await sync(['--config', configFile, '--once'], env())).code).toBe(0);
     const gone = studies.slice(0, 6);
     for (const st of gone) await orthanc.deleteStudy(st.studyInstanceUid);
     const held = await sync(['--config', configFile, '--once'], env());
@@ -150,5 +156,9 @@ describe('npm run sync', () => {
     expect(confirmed.code).toBe(0);
     expect(passLines(confirmed)[0]).toMatchObject({ reconciliation: 'done', removed: gone.length });
     expect(await count(`SELECT count(*)::int AS n FROM study WHERE status = 'NOT_IN_ARCHIVE'`)).toBe(gone.length);
+    // Put the archive back as it was, so no other test depends on running before this one.
+    for (const st of gone) for (const file of writeDicomFiles(st, { placement: 'otherPatientIdsSequence-NHS' })) await orthanc.upload(file);
+    expect((await sync(['--config', configFile, '--once'], env())).code).toBe(0);
+    expect(await count(`SELECT count(*)::int AS n FROM study WHERE status = 'NOT_IN_ARCHIVE'`)).toBe(0);
   });
 });
