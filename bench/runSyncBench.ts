@@ -8,6 +8,7 @@ import { ensureDatabase, withDatabase } from '../lib/db/createPool';
 import { migrate } from '../lib/db/migrate';
 import { startEmbeddedPostgres } from '../lib/db/startEmbeddedPostgres';
 import { createLogger } from '../lib/logger';
+import { MembershipPublisher } from '../subgraphs/region/membership/MembershipPublisher';
 import { parseSyncConfig } from '../subgraphs/region/sync/readSyncConfig';
 import type { PassReport } from '../subgraphs/region/sync/runSyncPass';
 import { runSyncOnce } from '../subgraphs/region/sync/startSync';
@@ -72,7 +73,10 @@ export async function runSyncBench(studies: number): Promise<void> {
     await migrate(pool, 'region');
     const parsed = parseSyncConfig({ archives: [{ name: 'bench-orthanc', dicomweb: orthanc.dicomwebUrl, pageSize: 500 }] });
     if (!parsed.ok) throw new Error(parsed.message);
-    const pass = async (): Promise<PassReport> => (await runSyncOnce({ config: parsed.config, pool: pool!, logger: createLogger('sync-bench', 'warn') }))[0]!;
+    const logger = createLogger('sync-bench', 'warn');
+    // No gateway: each pass that adds studies waits one short lease, as a region without GATEWAY_URL does.
+    const publisher = new MembershipPublisher({ pool, logger, region: 'SYB', secret: '', gatewayUrl: null, leaseMs: 100 });
+    const pass = async (): Promise<PassReport> => (await runSyncOnce({ config: parsed.config, pool: pool!, logger, publisher }))[0]!;
     const first = await pass();
     const second = await pass();
     const rate = (r: PassReport) => Math.round(r.seen / r.seconds);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Pool } from 'pg';
 import { generateRegion } from '../../subgraphs/region/synthetic/generateRegion';
 import { postGraphQL } from '../support/postGraphQL';
 import { ORTHANC_SETUP_TIMEOUT_MS, startOrthanc, type RunningOrthanc } from '../support/startOrthanc';
@@ -57,6 +58,17 @@ describe('a region fed by its own archive, seen through the national gateway', (
     expect(await history(study!.nhsNumber)).toEqual([
       { studyInstanceUid: study!.studyInstanceUid, status: 'AVAILABLE', retrieve: { wadoRsUrl: `${PUBLIC_BASE}/studies/${study!.studyInstanceUid}` } },
     ]);
+    // The sync itself told the gateway of the new patient (as /ingest does), not just the gateway's polling.
+    const pool = new Pool({ connectionString: topology.regions.get('SYX')!.databaseUrl, max: 1 });
+    try {
+      const { rows } = await pool.query(
+        `SELECT (SELECT published_seq FROM membership_state)::int AS published, (SELECT max(seq) FROM membership_change WHERE study_uid = $1)::int AS added`,
+        [study!.studyInstanceUid],
+      );
+      expect(rows[0].published).toBeGreaterThanOrEqual(rows[0].added);
+    } finally {
+      await pool.end();
+    }
   });
 
   it('takes a study deleted from the archive out of the history, keeping it under its own status when asked for', async () => {
@@ -77,7 +89,6 @@ describe('a region fed by its own archive, seen through the national gateway', (
     expect(res.data.syncStatus).toEqual([expect.objectContaining({ archive: 'syx-orthanc', quarantined: 0, lastPass: expect.objectContaining({ errors: 0 }) })]);
     expect(res.data.quarantine).toEqual([]);
     expect(res.data.indexedStudies).toEqual([{ studyInstanceUid: kept!.studyInstanceUid, status: 'AVAILABLE', archives: ['syx-orthanc'], wadoRsUrl: `${PUBLIC_BASE}/studies/${kept!.studyInstanceUid}` }]);
-    const { Pool } = await import('pg');
     const pool = new Pool({ connectionString: region.databaseUrl, max: 1 });
     try {
       const audit = await pool.query(`SELECT user_id, role, operation, nhs_numbers, result_count FROM region_audit_event ORDER BY id`);

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../lib/logger';
+import { MembershipPublisher } from '../../subgraphs/region/membership/MembershipPublisher';
 import type { SyncConfig } from '../../subgraphs/region/sync/ArchiveConfig';
 import { parseSyncConfig } from '../../subgraphs/region/sync/readSyncConfig';
 import type { PassReport } from '../../subgraphs/region/sync/runSyncPass';
@@ -24,6 +25,7 @@ interface Archive {
   db: TestDatabase;
   upload(study: StudyRecord, options: DicomFileOptions): Promise<void>;
   config(overrides?: Record<string, unknown>): SyncConfig;
+  publisher: MembershipPublisher;
   once(overrides?: Record<string, unknown>, confirmRemovals?: boolean): Promise<PassReport>;
   row(uid: string): Promise<Record<string, any>>;
   quarantine(): Promise<Array<{ study_instance_uid: string; reasons: string[] }>>;
@@ -31,6 +33,8 @@ interface Archive {
 
 async function withArchive(body: (archive: Archive) => Promise<void>): Promise<void> {
   const [orthanc, db] = await Promise.all([startOrthanc(), createTestDatabase('region', 'sync')]);
+  // No gateway here: a pass that adds studies waits one (short) lease, as a region without GATEWAY_URL does.
+  const publisher = new MembershipPublisher({ pool: db.pool, logger, region: 'SYN', secret: '', gatewayUrl: null, leaseMs: 100 });
   const config = (overrides: Record<string, unknown> = {}) => {
     const parsed = parseSyncConfig({ pollSeconds: 0.2, archives: [{ name: 'orthanc', dicomweb: orthanc.dicomwebUrl, publicBase: PUBLIC_BASE, viewerUrlTemplate: 'https://viewer.syn.example.nhs.uk/?study={studyInstanceUid}', ...overrides }] });
     if (!parsed.ok) throw new Error(parsed.message);
@@ -44,7 +48,8 @@ async function withArchive(body: (archive: Archive) => Promise<void>): Promise<v
         for (const file of writeDicomFiles(study, options)) await orthanc.upload(file);
       },
       config,
-      once: async (overrides = {}, confirmRemovals = false) => (await runSyncOnce({ config: config(overrides), pool: db.pool, logger, confirmRemovals }))[0]!,
+      publisher,
+      once: async (overrides = {}, confirmRemovals = false) => (await runSyncOnce({ config: config(overrides), pool: db.pool, logger, publisher, confirmRemovals }))[0]!,
       row: async (uid) =>
         (await db.pool.query(`SELECT nhs_number, local_patient_id, to_char(study_time, 'HH24:MI:SS') AS study_time, referring_physician, ods_code, status, wado_rs_url, viewer_url, series_count,
           (SELECT count(*)::int FROM series WHERE series.study_instance_uid = study.study_instance_uid) AS series FROM study WHERE study_instance_uid = $1`, [uid])).rows[0],
@@ -74,7 +79,7 @@ describe('keeping a region index in step with a real Orthanc', () => {
       await upload(s(5), { placement: 'otherPatientIds-retired' });
       await upload(s(6), { placement: 'otherPatientIdsSequence-NHS', nhsNumber: wrongCheckDigit(s(6).nhsNumber) });
       const report = await once();
-      expect(report).toMatchObject({ event: 'sync-pass', seen: 7, upserted: 4, quarantined: 3, removed: 0, errors: 0, completed: true });
+      expect(report).toMatchObject({ event: 'sync-pass', seen: 7, upserted: 4, quarantined: 3, removed: 0, errors: 0, completed: true, membership: 'unpublished' });
       expect(await row(s(0).studyInstanceUid)).toMatchObject({
         nhs_number: s(0).nhsNumber,
         local_patient_id: s(0).localPatientId,
@@ -159,7 +164,7 @@ describe('keeping a region index in step with a real Orthanc', () => {
     ['follows the change feed', { changeFeed: 'orthanc' }],
     ['polls the QIDO-RS listing when the change feed is off', { changeFeed: 'none' }],
   ])('%s: a new study is in the index after the next pass', (_name, overrides) =>
-    withArchive(async ({ db, upload, config, row }) => {
+    withArchive(async ({ db, upload, config, row, publisher }) => {
       await upload(s(0), { placement: 'otherPatientIdsSequence-NHS' });
       const reports: PassReport[] = [];
       const waitFor = async (predicate: () => boolean) => {
@@ -167,7 +172,7 @@ describe('keeping a region index in step with a real Orthanc', () => {
         while (!predicate() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         expect(predicate()).toBe(true);
       };
-      const running = startSync({ config: config(overrides), pool: db.pool, logger, onPass: (r) => reports.push(r) });
+      const running = startSync({ config: config(overrides), pool: db.pool, logger, publisher, onPass: (r) => reports.push(r) });
       try {
         await waitFor(() => reports.length >= 1);
         expect(reports[0]).toMatchObject({ mode: 'full', upserted: 1 });

@@ -72,7 +72,8 @@ describe('npm run sync', () => {
       child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
       whileRunning?.(() => child.kill('SIGKILL')).catch(reject);
     });
-  const env = (target: TestDatabase = db) => ({ REGION_CODE: 'SYC', DATABASE_URL: target.url });
+  // No gateway: a pass that adds studies waits one lease, kept short here.
+  const env = (target: TestDatabase = db) => ({ REGION_CODE: 'SYC', DATABASE_URL: target.url, LOCATOR_LEASE_MS: '100' });
   const count = async (sql: string, target: TestDatabase = db) => (await target.pool.query<{ n: number }>(sql)).rows[0]!.n;
   const passLines = (run: Run) => run.stdout.trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
 
