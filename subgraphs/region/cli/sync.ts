@@ -6,7 +6,8 @@ import { publishAfterLoad } from '../membership/publishAfterLoad';
 import { parseSyncConfig, readSyncConfigFile } from '../sync/readSyncConfig';
 import type { PassReport } from '../sync/runSyncPass';
 import { runSyncOnce, startSync } from '../sync/startSync';
-import { parseCliArgs, stringArg } from './parseCliArgs';
+import { stringArg } from './parseCliArgs';
+import { runCli } from './runCli';
 
 const USAGE = `Keeps the region's index in step with its DICOMweb archives.
 
@@ -39,39 +40,30 @@ A region started without DATABASE_URL runs an embedded PostgreSQL on a random po
 lock, which no second process can share: for that set-up run the sync inside the region
 instead, with SYNC_CONFIG=<config file> in the region's environment.`;
 
-async function main(argv: string[]): Promise<number> {
-  const args = parseCliArgs(argv, {
-    dicomweb: { type: 'string' },
-    'public-base': { type: 'string' },
-    'viewer-url-template': { type: 'string' },
-    'change-feed': { type: 'string' },
-    'nhs-number-placements': { type: 'string' },
-    config: { type: 'string' },
-    once: { type: 'boolean' },
-    'confirm-removals': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (args.ok && args.values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const fail = (message: string) => {
-    process.stderr.write(`${message}\n\n${USAGE}\n`);
-    return 2;
-  };
-  if (!args.ok) return fail(args.message);
-  const file = stringArg(args.values, 'config');
-  const dicomweb = stringArg(args.values, 'dicomweb');
+const OPTIONS = {
+  dicomweb: { type: 'string' },
+  'public-base': { type: 'string' },
+  'viewer-url-template': { type: 'string' },
+  'change-feed': { type: 'string' },
+  'nhs-number-placements': { type: 'string' },
+  config: { type: 'string' },
+  once: { type: 'boolean' },
+  'confirm-removals': { type: 'boolean' },
+} as const;
+
+runCli('sync', USAGE, OPTIONS, async ({ values, fail }) => {
+  const file = stringArg(values, 'config');
+  const dicomweb = stringArg(values, 'dicomweb');
   if ((file === undefined) === (dicomweb === undefined)) return fail('give either --dicomweb URL or --config FILE');
   const config = file
     ? readSyncConfigFile(file)
     : parseSyncConfig({
         archives: [{
           dicomweb,
-          publicBase: stringArg(args.values, 'public-base'),
-          viewerUrlTemplate: stringArg(args.values, 'viewer-url-template'),
-          changeFeed: stringArg(args.values, 'change-feed'),
-          nhsNumberPlacements: stringArg(args.values, 'nhs-number-placements')?.split(',').map((p) => p.trim()),
+          publicBase: stringArg(values, 'public-base'),
+          viewerUrlTemplate: stringArg(values, 'viewer-url-template'),
+          changeFeed: stringArg(values, 'change-feed'),
+          nhsNumberPlacements: stringArg(values, 'nhs-number-placements')?.split(',').map((p) => p.trim()),
         }],
       });
   if (!config.ok) return fail(config.message);
@@ -89,10 +81,10 @@ async function main(argv: string[]): Promise<number> {
   // Configured like the region (REGION_CODE, GATEWAY_SHARED_SECRET, GATEWAY_URL, LOCATOR_LEASE_MS):
   // without them a pass that added studies waits one lease instead of publishing.
   const publisher = { publish: () => publishAfterLoad(pool, logger) };
-  const options = { config: config.config, pool, logger, publisher, confirmRemovals: args.values['confirm-removals'] === true, onPass: print };
+  const options = { config: config.config, pool, logger, publisher, confirmRemovals: values['confirm-removals'] === true, onPass: print };
   try {
     await migrate(pool, 'region');
-    if (args.values.once) {
+    if (values.once) {
       const reports = await runSyncOnce(options);
       if (reports.some((r) => !r.completed && r.reconciliation !== 'held')) return 1;
       return reports.some((r) => r.reconciliation === 'held') ? 3 : 0;
@@ -107,14 +99,4 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await pool.end();
   }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`sync failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+});
