@@ -135,19 +135,23 @@ describe('keeping a region index in step with a real Orthanc', () => {
       expect((await row(s(2).studyInstanceUid)).status).toBe('AVAILABLE');
     }));
 
-  it('removes nothing when the listing fails or comes back empty', () =>
+  it('removes nothing when the listing fails, comes back empty, or repeats itself', () =>
     withArchive(async ({ db, upload, once }) => {
       await upload(s(0), { placement: 'patientId-NHS' });
       expect(await once()).toMatchObject({ upserted: 1 });
-      const answers = [204];
+      // 204, [] and 500 for the listing; 'same' answers every offset with the same study (an archive ignoring offset).
+      const answers: Array<number | 'same'> = [204];
       const fake = http.createServer((req, res) => {
-        res.statusCode = req.url!.startsWith('/dicom-web/studies?') ? answers[0]! : 404;
-        res.end(res.statusCode === 200 ? '[]' : undefined);
+        const answer = answers[0]!;
+        const listing = req.url!.startsWith('/dicom-web/studies?');
+        // A study's own queries (series, instances) answer "none", so only the listing can fail a pass.
+        res.statusCode = !listing ? 200 : answer === 'same' ? 200 : answer;
+        res.end(!listing ? '[]' : answer === 'same' ? JSON.stringify([{ '0020000D': { vr: 'UI', Value: [s(0).studyInstanceUid] } }]) : res.statusCode === 200 ? '[]' : undefined);
       });
       await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
       const fakeBase = `http://127.0.0.1:${(fake.address() as AddressInfo).port}/dicom-web`;
       try {
-        for (const status of [204, 200, 500]) {
+        for (const status of [204, 200, 500, 'same'] as const) {
           answers[0] = status;
           const report = await once({ dicomweb: fakeBase, maxRemoveShare: 1 }, true);
           expect(report).toMatchObject({ removed: 0, completed: false });

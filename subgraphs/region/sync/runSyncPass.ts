@@ -20,7 +20,7 @@ export interface PassReport extends PassCounts {
   event: 'sync-pass';
   archive: string;
   mode: PassMode;
-  /** True when every read of the archive succeeded and nothing waits for confirmation. */
+  /** True when every read of the archive succeeded (listing and every study) and nothing waits for confirmation. */
   completed: boolean;
   reconciliation: 'not-run' | 'done' | 'aborted' | 'held';
   changeSeq: number | null;
@@ -36,18 +36,26 @@ export interface PassOptions {
 
 const CHANGES_PER_PAGE = 100;
 
+/**
+ * Walks the whole QIDO-RS study listing with limit/offset. It stops at an empty page, not a
+ * short one: an archive may cap a page below the limit asked for. A page that brings no
+ * new study (an archive ignoring offset) ends the walk as a failure, never as a complete listing.
+ */
 async function walkListing(ctx: SyncContext, counts: PassCounts): Promise<{ ok: true; listed: Set<string> } | { ok: false; reason: string }> {
   const known = await ctx.store.known(ctx.archive.name);
   const listed = new Set<string>();
-  for (let offset = 0; ; offset += ctx.archive.pageSize) {
+  for (let offset = 0; ; ) {
     const page = await ctx.client.searchStudies({ offset, limit: ctx.archive.pageSize });
     if (!page.ok) return { ok: false, reason: `listing failed at offset ${offset}: ${page.reason}` };
+    if (page.value.length === 0) return { ok: true, listed };
+    const before = listed.size;
     for (const row of page.value) {
       const uid = firstString(row, TAG.StudyInstanceUID)?.trim();
       if (uid) listed.add(uid);
     }
+    if (listed.size === before) return { ok: false, reason: `the archive answered offset ${offset} with studies already listed (does it ignore offset?); listing incomplete` };
     await syncStudyRows(ctx, page.value, counts, known);
-    if (page.value.length < ctx.archive.pageSize) return { ok: true, listed };
+    offset += page.value.length;
   }
 }
 
@@ -115,7 +123,8 @@ export async function runSyncPass(ctx: SyncContext, mode: PassMode, options: Pas
   // this pass added before the pass reports them stored (the same rule as /ingest).
   const membership = counts.upserted > 0 ? (await ctx.publisher.publish()).kind : 'nothing-new';
   const seconds = (performance.now() - started) / 1000;
-  const completed = error === null;
+  // A study whose details could not be read leaves the pass incomplete even when the listing was whole.
+  const completed = error === null && counts.errors === 0;
   const report: PassReport = {
     event: 'sync-pass', archive: archive.name, mode, ...counts, completed, reconciliation, changeSeq, membership,
     seconds: Math.round(seconds * 1000) / 1000, ...(error ? { error } : {}),
