@@ -1,10 +1,8 @@
-import type { DicomJsonRecord } from './DicomWebClient';
+import { followChangeFeed } from './followChangeFeed';
 import { OrthancChangeFeed } from './OrthancChangeFeed';
 import { reconcileArchive, type Reconciliation } from './reconcileArchive';
 import { emptyCounts, type PassCounts, type SyncContext } from './SyncContext';
-import { syncStudyRows } from './syncStudyRows';
-import { TAG } from '../bulk/DicomJson';
-import { firstString } from './DicomWebClient';
+import { walkListing } from './walkListing';
 
 /**
  * - `full`: walk the whole QIDO-RS listing (limit/offset pages), fetch what is new or changed,
@@ -34,55 +32,6 @@ export interface PassOptions {
   confirmRemovals: boolean;
 }
 
-const CHANGES_PER_PAGE = 100;
-
-/**
- * Walks the whole QIDO-RS study listing with limit/offset. It stops at an empty page, not a
- * short one: an archive may cap a page below the limit asked for. A page that brings no
- * new study (an archive ignoring offset) ends the walk as a failure, never as a complete listing.
- */
-async function walkListing(ctx: SyncContext, counts: PassCounts): Promise<{ ok: true; listed: Set<string> } | { ok: false; reason: string }> {
-  const known = await ctx.store.known(ctx.archive.name);
-  const listed = new Set<string>();
-  for (let offset = 0; ; ) {
-    const page = await ctx.client.searchStudies({ offset, limit: ctx.archive.pageSize });
-    if (!page.ok) return { ok: false, reason: `listing failed at offset ${offset}: ${page.reason}` };
-    if (page.value.length === 0) return { ok: true, listed };
-    const before = listed.size;
-    for (const row of page.value) {
-      const uid = firstString(row, TAG.StudyInstanceUID)?.trim();
-      if (uid) listed.add(uid);
-    }
-    if (listed.size === before) return { ok: false, reason: `the archive answered offset ${offset} with studies already listed (does it ignore offset?); listing incomplete` };
-    await syncStudyRows(ctx, page.value, counts, known);
-    offset += page.value.length;
-  }
-}
-
-async function followChanges(ctx: SyncContext, feed: OrthancChangeFeed, counts: PassCounts): Promise<{ seq: number | null; error: string | null }> {
-  let seq = (await ctx.store.checkpoint(ctx.archive.name)) ?? 0;
-  for (;;) {
-    const page = await feed.page(seq, CHANGES_PER_PAGE);
-    if (!page.ok) return { seq, error: page.reason };
-    const rows: DicomJsonRecord[] = [];
-    for (const id of page.value.studyIds) {
-      const uid = await feed.studyUid(id);
-      if (!uid.ok) return { seq, error: uid.reason };
-      if (uid.value === null) continue; // deleted since: reconciliation handles it
-      const found = await ctx.client.searchStudies({ studyInstanceUid: uid.value });
-      if (!found.ok) return { seq, error: found.reason };
-      rows.push(...found.value);
-    }
-    const failure = await syncStudyRows(ctx, rows, counts, null);
-    // The checkpoint moves only past changes whose studies are all in the index: a crash
-    // before this line re-reads the page, and the writes are idempotent.
-    if (failure) return { seq, error: failure };
-    seq = page.value.last;
-    await ctx.store.saveCheckpoint(ctx.archive.name, seq);
-    if (page.value.done) return { seq, error: null };
-  }
-}
-
 /** One pass over one archive. Never throws for archive trouble: it reports it. */
 export async function runSyncPass(ctx: SyncContext, mode: PassMode, options: PassOptions): Promise<PassReport> {
   const started = performance.now();
@@ -94,7 +43,7 @@ export async function runSyncPass(ctx: SyncContext, mode: PassMode, options: Pas
   let reconciliation: PassReport['reconciliation'] = 'not-run';
   let changeSeq: number | null = feed ? await store.checkpoint(archive.name) : null;
   if (mode === 'changes' && feed) {
-    const followed = await followChanges(ctx, feed, counts);
+    const followed = await followChangeFeed(ctx, feed, counts);
     changeSeq = followed.seq;
     error = followed.error;
   } else {
