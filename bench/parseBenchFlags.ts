@@ -62,6 +62,7 @@ export const USAGE = `npm run bench -- [flags]
   --skip-delay          leave out the comparison with network delay (delaying TCP proxies)
   --skip-replicas       leave out the two-replica publication window
   --report-only         re-render the report and charts from bench/results/latest.json
+  --sync                only archive-sync throughput from a real Orthanc (10,000 studies, or --studies N)
   --help
 `;
 

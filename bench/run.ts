@@ -23,6 +23,7 @@ import { renderCpuChart, renderLatencyChart, renderMarkdown, renderProfileSummar
 import { runCentralisedPhase } from './runCentralisedPhase';
 import { runFederatedPhase } from './runFederatedPhase';
 import { runLookupPhase } from './runLookupPhase';
+import { runSyncBench } from './runSyncBench';
 import { drawNhsNumbers } from './workload';
 import { DEFAULT_LEASE_MS, DEFAULT_POLL_MS } from '../lib/locator/membershipProtocol';
 import { emptyLocatorResults } from './LocatorResults';
@@ -66,7 +67,15 @@ function machine(): BenchResults['machine'] {
 }
 
 async function main(): Promise<void> {
-  const config = parseBenchFlags(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--sync')) {
+    // Its own small run (issue #11): archive sync throughput from a real Orthanc.
+    const at = argv.indexOf('--studies');
+    const studies = at >= 0 ? Number(argv[at + 1]) : 10_000;
+    if (!Number.isInteger(studies) || studies < 1) throw new Error('--studies needs a whole number >= 1');
+    return runSyncBench(studies);
+  }
+  const config = parseBenchFlags(argv);
   if (!config) {
     process.stdout.write(USAGE);
     return;

@@ -4,6 +4,9 @@
  *   npm run token -- --role ANALYST
  *   npm run token -- --role ARCHIVE --region LDS
  *   npm run token -- --role ADMIN
+ * The key pair is read from DATA_DIR/demo-keys (DATA_DIR as for npm start, default .data), or
+ * from --keys DIR. Only the token goes to stdout; `npm run -s token` also keeps npm's own
+ * "> nhs-imaging-index token" banner out of it, for TOKEN=$(npm run -s token -- ...).
  * Demo only: a real deployment gets tokens from its identity provider (e.g. NHS CIS2).
  */
 import path from 'node:path';
@@ -20,7 +23,7 @@ async function main(): Promise<void> {
       region: { type: 'string' },
       purpose: { type: 'string' },
       hours: { type: 'string', default: '8' },
-      keys: { type: 'string', default: path.resolve(__dirname, '..', '.data', 'demo-keys') },
+      keys: { type: 'string' },
     },
   });
   const role = values.role?.toUpperCase();
@@ -28,7 +31,8 @@ async function main(): Promise<void> {
   if (role === 'ARCHIVE' && !values.region) throw new Error('an ARCHIVE token needs --region CODE');
   const hours = Number(values.hours);
   if (!Number.isFinite(hours) || hours <= 0 || hours > 24) throw new Error('--hours must be between 0 and 24');
-  const keys = await ensureDemoKeys(values.keys!);
+  const dataDir = path.resolve(process.env.DATA_DIR?.trim() || path.resolve(__dirname, '..', '.data'));
+  const keys = await ensureDemoKeys(values.keys ?? path.join(dataDir, 'demo-keys'));
   const token = await issueDemoToken(keys.privateJwk, {
     role,
     ...(values.sub ? { sub: values.sub } : {}),

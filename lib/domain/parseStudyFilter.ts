@@ -7,6 +7,7 @@ export interface StudyFilterInput {
   to?: string | null;
   regions?: string[] | null;
   includeEnteredInError?: boolean | null;
+  includeNotInArchive?: boolean | null;
 }
 
 /** A checked filter, ready to apply. */
@@ -16,6 +17,8 @@ export interface StudyFilter {
   to: string | null;
   regions: Set<string> | null;
   includeEnteredInError: boolean;
+  /** Studies reconciliation found gone from their archive (status NOT_IN_ARCHIVE). */
+  includeNotInArchive: boolean;
 }
 
 export const MAX_FIRST = 1000;
@@ -43,7 +46,7 @@ export function parseStudyFilter(input: StudyFilterInput | null | undefined): Pa
     if (!/^[A-Z0-9_]{1,16}$/.test(m)) return { ok: false, reason: `filter.modalities: "${m.slice(0, 20)}" is not a DICOM modality code` };
   }
   const regions = input?.regions ? new Set(input.regions.map((r) => String(r).trim().toUpperCase())) : null;
-  return { ok: true, value: { modalities, from, to, regions, includeEnteredInError: input?.includeEnteredInError === true } };
+  return { ok: true, value: { modalities, from, to, regions, includeEnteredInError: input?.includeEnteredInError === true, includeNotInArchive: input?.includeNotInArchive === true } };
 }
 
 /** Checks `first` (1..MAX_FIRST); absent means no limit. */

@@ -21,6 +21,7 @@ export function parseFirst(first: number | null | undefined): number | null {
 export function applyStudyFilter(rows: readonly StudyRow[], filter: StudyFilter): StudyRow[] {
   return rows.filter((row) => {
     if (!filter.includeEnteredInError && row.status === 'ENTERED_IN_ERROR') return false;
+    if (!filter.includeNotInArchive && row.status === 'NOT_IN_ARCHIVE') return false;
     if (filter.modalities && !row.modalities.some((m) => filter.modalities!.has(m))) return false;
     // Undated studies cannot be placed in a date range, so a range excludes them.
     if (filter.from && (row.study_date === null || row.study_date < filter.from)) return false;

@@ -17,6 +17,9 @@ import { announceAndAwaitShutdown } from '../../lib/process/announceAndAwaitShut
 import { REGION_DEFAULTS } from './defaults';
 import { createRegionServer } from './server';
 import { DEFAULT_LEASE_MS } from '../../lib/locator/membershipProtocol';
+import { readSyncConfigFile } from './sync/readSyncConfig';
+import { startSync, type RunningSync } from './sync/startSync';
+import { SyncMetrics } from './sync/SyncMetrics';
 
 async function main(): Promise<void> {
   const code = parseRegionCode(envString('REGION_CODE'));
@@ -31,6 +34,12 @@ async function main(): Promise<void> {
     databaseUrl = embedded.url;
     logger.info({ dataDir }, 'started embedded PostgreSQL');
   }
+  // SYNC_CONFIG: follow the region's archives from this process (the way to sync a region
+  // on its embedded database, which no second process can open).
+  const syncConfigFile = envOptional('SYNC_CONFIG');
+  const syncConfig = syncConfigFile ? readSyncConfigFile(syncConfigFile) : null;
+  if (syncConfig && !syncConfig.ok) throw new Error(`SYNC_CONFIG: ${syncConfig.message}`);
+  const syncMetrics = syncConfig ? new SyncMetrics() : null;
   const authenticate = authenticatorFromEnv();
   if (!authenticate) logger.warn('no JWKS_FILE or JWKS_URL: the /ingest API is disabled');
   if (!envOptional('GATEWAY_URL')) logger.warn('no GATEWAY_URL: writes that add a patient wait one locator lease before they are acknowledged');
@@ -49,9 +58,18 @@ async function main(): Promise<void> {
     gatewayUrl: envOptional('GATEWAY_URL'),
     leaseMs: envNumber('LOCATOR_LEASE_MS', DEFAULT_LEASE_MS, { min: 100, max: 600_000 }),
     authenticate,
+    metrics: syncMetrics?.registry ?? null,
   });
+  let sync: RunningSync | null = null;
+  if (syncConfig?.ok) {
+    sync = startSync({
+      config: syncConfig.config, pool, logger, cache: running.cache, metrics: syncMetrics, publisher: running.publisher,
+      onPass: (report) => logger.info(report, 'sync pass'),
+    });
+  }
   // The parent (npm start, tests) reads this line to learn the port when PORT=0.
   announceAndAwaitShutdown({ region: code, url: running.url, ingestUrl: running.ingestUrl }, logger, [
+    sync ? () => sync!.stop() : null,
     running.stop,
     () => pool.end(),
     embedded ? () => embedded!.stop() : null,

@@ -5,7 +5,10 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
+import type { IncomingMessage } from 'node:http';
 import type { Pool } from 'pg';
+import type { Registry } from 'prom-client';
+import type { User } from '../../lib/auth/Principal';
 import { REGION_SDL, SCHEMA_DIR } from '../../lib/contract';
 import type { Authenticate } from '../../lib/auth/createAuthenticator';
 import { createErrorMasker } from '../../lib/http/createErrorMasker';
@@ -60,6 +63,8 @@ export interface RegionServerOptions {
   gatewayUrl?: string | null;
   /** Must equal the gateway's. @defaultValue DEFAULT_LEASE_MS (lib/locator/membershipProtocol.ts) */
   leaseMs?: number;
+  /** Served at /metrics (Prometheus) when given: the archive sync's metrics. @default none (no /metrics) */
+  metrics?: Registry | null;
 }
 
 export interface RunningRegion {
@@ -128,6 +133,8 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
     context: async () => ({ loaders: createLoaders(pool, cache), pool, region, startedAt: Date.now() }),
   });
   const authenticate = options.authenticate;
+  // The verified caller of each /ingest request, for the resolvers that audit reads.
+  const callers = new WeakMap<IncomingMessage, User>();
   const handleIngest = createGraphQLHandler(ingest, {
     maxBodyBytes: maxBodyBytes * 8,
     verify: async (req) => {
@@ -135,12 +142,16 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
       const checked = requireUser(await authenticate(req), { unauthenticated: REGION_ERRORS.UNAUTHENTICATED, anonymousMessage: 'ingest needs an archive bearer token', challenge: false });
       if ('refusal' in checked) return checked.refusal;
       const { user } = checked;
-      if (user.role === 'ADMIN' || (user.role === 'ARCHIVE' && user.region === region.code)) return null;
+      if (user.role === 'ADMIN' || (user.role === 'ARCHIVE' && user.region === region.code)) {
+        callers.set(req, user);
+        return null;
+      }
       logger.warn({ user: user.id, role: user.role, tokenRegion: user.region }, 'ingest refused');
       return { error: REGION_ERRORS.FORBIDDEN, message: `only archives of region ${region.code} (or administrators) may write to its index` };
     },
-    context: async () => ({}),
+    context: async (req) => ({ user: callers.get(req) ?? null }),
   });
+  const metrics = options.metrics ?? null;
 
   const server = await startHttpServer(async (req, res, pathname) => {
     switch (pathname) {
@@ -150,6 +161,10 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
         return handleIngest(req, res);
       case '/membership':
         return membership.handle(req, res);
+      case '/metrics':
+        if (!metrics) return sendJson(res, 404, { error: 'not found' });
+        res.writeHead(200, { 'content-type': metrics.contentType });
+        return void res.end(await metrics.metrics());
       case '/healthz':
         return sendJson(res, 200, { status: 'ok', region: region.code });
       case '/readyz':

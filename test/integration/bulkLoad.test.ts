@@ -236,6 +236,20 @@ describe('bulk loader', () => {
     }
   });
 
+  it('keeps what a thinner source (QIDO-RS alone, no viewer base) does not carry when re-loading', () =>
+    withLdsLoaded(async (scratch) => {
+      const study = lds[20]!;
+      const qidoOnly: Record<string, unknown> = { ...toDicomJson(study) };
+      for (const tag of ['00080082', '00080080', '00101002', '00100020', '00100021', '00081115']) delete qidoOnly[tag];
+      qidoOnly['00100020'] = { vr: 'LO', Value: [study.nhsNumber] };
+      qidoOnly['00100021'] = { vr: 'LO', Value: ['NHS'] };
+      const file = write('thin.ndjson', JSON.stringify(qidoOnly));
+      summaryOf(await loadDicomJsonFile(scratch.pool, { file }));
+      const after = await stored(scratch, study.studyInstanceUid);
+      expect(after).toMatchObject({ odsCode: study.odsCode, organisationName: study.organisationName, localPatientId: study.localPatientId, viewerUrl: study.viewerUrl });
+      expect(after!.series).toHaveLength(study.series!.length);
+    }));
+
   it('reports a missing file as a reason, not an exception', async () => {
     expect(await loadDicomJsonFile(db.pool, { file: path.join(dir, 'nope.ndjson') })).toEqual({
       ok: false,

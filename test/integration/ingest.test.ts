@@ -148,6 +148,21 @@ describe('ingest into a regional index', () => {
     expect(rows[0].status).toBe('ENTERED_IN_ERROR');
   });
 
+  it('keeps what a later write leaves out, and clears what it sends as null', async () => {
+    const full = studyInput('300', nhs, { viewerUrl: 'https://viewer.example.nhs.uk/?s=300' });
+    await write(UPSERT, { studies: [full] });
+    const thin = { studyInstanceUid: full.studyInstanceUid, nhsNumber: nhs, description: 'CT HEAD (RE-REPORTED)' };
+    const res = await write(UPSERT, { studies: [thin] });
+    expect(res.data.upsertStudies).toMatchObject({ accepted: 1, updated: 1 });
+    const read = async () => (await db.pool.query('SELECT description, ods_code, organisation_name, local_patient_id, viewer_url, accession_number FROM study WHERE study_instance_uid = $1', [full.studyInstanceUid])).rows[0];
+    expect(await read()).toEqual({
+      description: 'CT HEAD (RE-REPORTED)', ods_code: 'RXX01', organisation_name: 'Test Teaching Hospitals', local_patient_id: 'MRN1',
+      viewer_url: 'https://viewer.example.nhs.uk/?s=300', accession_number: full.accessionNumber,
+    });
+    await write(UPSERT, { studies: [{ ...thin, viewerUrl: null, performingOrganisation: null }] });
+    expect(await read()).toMatchObject({ ods_code: null, organisation_name: null, viewer_url: null, local_patient_id: 'MRN1' });
+  });
+
   it('refuses a batch over the limit as a whole, storing nothing', async () => {
     const studies = Array.from({ length: 1001 }, (_, i) => studyInput(`9${i}`, nhs, { series: null }));
     const before = await snapshot();

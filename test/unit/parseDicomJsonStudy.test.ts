@@ -61,6 +61,7 @@ describe('parseDicomJsonStudy', () => {
       status: null,
       wadoRsUrl: `https://pacs.example.nhs.uk/dicomweb/studies/${UID}`,
       viewerUrl: null,
+      unsaid: ['viewerUrl'],
     });
   });
 
@@ -122,7 +123,7 @@ describe('parseDicomJsonStudy', () => {
     const o: Record<string, unknown> = { ...qidoStudy() };
     delete o['00101002'];
     expect(reasons(parseDicomJsonStudy(o))).toEqual([
-      'no NHS number: expected an Other Patient IDs Sequence (00101002) item, or Patient ID (00100020), with Issuer of Patient ID (00100021) "NHS"',
+      'no NHS number: looked in Patient ID (00100020) with Issuer of Patient ID (00100021) "NHS" or 2.16.840.1.113883.2.1.4.1; Other Patient IDs Sequence (00101002) items with that issuer',
     ]);
   });
 
@@ -188,5 +189,39 @@ describe('parseDicomJsonStudy', () => {
     expect(differing).toEqual([]);
     const withoutLocalId = { ...studies[0]!, localPatientId: null, issuerOfPatientId: null, series: [] };
     expect(parseDicomJsonStudy(toDicomJson(withoutLocalId), { viewerBaseUrl: options.viewerBaseUrl })).toEqual({ ok: true, record: withoutLocalId });
+  });
+});
+
+describe('where parseDicomJsonStudy looks for the NHS number', () => {
+  const withoutNhsIds = (): Record<string, unknown> => {
+    const o = qidoStudy();
+    delete o['00101002'];
+    return o;
+  };
+  const ALL = ['patientId', 'otherPatientIdsSequence', 'patientIdWithoutIssuer', 'otherPatientIds'] as const;
+
+  it('reads Patient ID whose issuer is the NHS number OID', () => {
+    const o = { ...withoutNhsIds(), '00100020': { vr: 'LO', Value: ['9434765919'] }, '00100021': { vr: 'LO', Value: ['2.16.840.1.113883.2.1.4.1'] } };
+    expect(record(parseDicomJsonStudy(o)).nhsNumber).toBe('9434765919');
+  });
+
+  it('reads Patient ID without an issuer only when the archive opts in', () => {
+    const o: Record<string, unknown> = { ...withoutNhsIds(), '00100020': { vr: 'LO', Value: ['943 476 5919'] } };
+    delete o['00100021'];
+    expect(reasons(parseDicomJsonStudy(o))[0]).toMatch(/^no NHS number: looked in/);
+    expect(record(parseDicomJsonStudy(o, { nhsNumberPlacements: ALL })).nhsNumber).toBe('9434765919');
+  });
+
+  it('reads the retired Other Patient IDs only when the archive opts in', () => {
+    const o = { ...withoutNhsIds(), '00101000': { vr: 'LO', Value: ['H998877', '9434765919'] } };
+    expect(reasons(parseDicomJsonStudy(o))[0]).toMatch(/^no NHS number/);
+    const r = record(parseDicomJsonStudy(o, { nhsNumberPlacements: ALL }));
+    expect([r.nhsNumber, r.localPatientId]).toEqual(['9434765919', 'K1234567']);
+  });
+
+  it('leaves out what the object does not carry, so the stored values stay', () => {
+    const o: Record<string, unknown> = qidoStudy();
+    for (const tag of ['00080082', '00080050', '00081190']) delete o[tag];
+    expect(record(parseDicomJsonStudy(o)).unsaid).toEqual(['accessionNumber', 'performingOrganisation', 'wadoRsUrl', 'viewerUrl']);
   });
 });

@@ -8,10 +8,11 @@ import { parseDicomJsonStudy } from './parseDicomJsonStudy';
 import { readDicomJsonRecords, type DicomJsonFormat } from './readDicomJsonRecords';
 
 export interface LoadDicomJsonFileOptions {
+  /** The file to read, or "-" for standard input. */
   file: string;
   /** 'auto' (default) looks at the first non-blank character: "[" is a JSON array, else NDJSON. */
   format?: DicomJsonFormat | 'auto';
-  /** Where refused records go, as NDJSON; default `<file>.rejects.ndjson`. Created only if needed. */
+  /** Where refused records go, as NDJSON; default `<file>.rejects.ndjson` (`stdin.rejects.ndjson` for "-"). Created only if needed. */
   rejectsPath?: string;
   /** Viewer launch URL for the viewer link of every study (DICOM has no tag for it). */
   viewerBaseUrl?: string;
@@ -33,21 +34,26 @@ export type LoadFileResult =
  * unreadable file or a database failure does.
  */
 export async function loadDicomJsonFile(pool: Pool, options: LoadDicomJsonFileOptions): Promise<LoadFileResult> {
-  let size: number;
-  try {
-    const stat = fs.statSync(options.file);
-    if (!stat.isFile()) return { ok: false, reason: `${options.file} is not a file` };
-    size = stat.size;
-  } catch {
-    return { ok: false, reason: `file not found: ${options.file}` };
+  const fromStdin = options.file === '-';
+  let size = 0;
+  if (!fromStdin) {
+    try {
+      const stat = fs.statSync(options.file);
+      if (!stat.isFile()) return { ok: false, reason: `${options.file} is not a file` };
+      size = stat.size;
+    } catch {
+      return { ok: false, reason: `file not found: ${options.file}` };
+    }
+    try {
+      fs.accessSync(options.file, fs.constants.R_OK);
+    } catch {
+      return { ok: false, reason: `cannot read ${options.file}` };
+    }
   }
-  try {
-    fs.accessSync(options.file, fs.constants.R_OK);
-  } catch {
-    return { ok: false, reason: `cannot read ${options.file}` };
-  }
-  const input = fs.createReadStream(options.file, { highWaterMark: 1 << 20 });
-  const rejects = createRejectsWriter(options.rejectsPath ?? `${options.file}.rejects.ndjson`);
+  // Standard input has no size: progress then counts bytes without a total.
+  const input = fromStdin ? process.stdin : fs.createReadStream(options.file, { highWaterMark: 1 << 20 });
+  const bytesRead = () => (fromStdin ? process.stdin.bytesRead ?? 0 : (input as fs.ReadStream).bytesRead);
+  const rejects = createRejectsWriter(options.rejectsPath ?? `${fromStdin ? 'stdin' : options.file}.rejects.ndjson`);
   const parseOptions = options.viewerBaseUrl ? { viewerBaseUrl: options.viewerBaseUrl } : {};
 
   async function* valid(): AsyncGenerator<StudyRecord> {
@@ -70,7 +76,7 @@ export async function loadDicomJsonFile(pool: Pool, options: LoadDicomJsonFileOp
       ...(options.connections !== undefined ? { connections: options.connections } : {}),
       onProgress: (c) =>
         options.onProgress?.({
-          position: Math.min(size, input.bytesRead),
+          position: size > 0 ? Math.min(size, bytesRead()) : bytesRead(),
           total: size,
           read: c.read + rejects.count,
           loaded: c.inserted + c.updated + c.unchanged,
@@ -85,7 +91,7 @@ export async function loadDicomJsonFile(pool: Pool, options: LoadDicomJsonFileOp
       rejectsPath: rejects.count > 0 ? rejects.path : null,
     };
   } finally {
-    input.destroy();
+    if (!fromStdin) input.destroy();
     await rejects.close();
   }
 }

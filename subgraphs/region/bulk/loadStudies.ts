@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { mergeSeriesSql, mergeStudiesSql, SERIES_COLUMNS, seriesRow, STUDY_COLUMNS, studyRow } from '../db/studyWrites';
+import { mergeSeriesSql, mergeStudiesSql, SERIES_COLUMNS, seriesRow, SOURCE_COLUMNS, studyRow } from '../db/studyWrites';
 import type { StudyRecord } from '../StudyRecord';
 import { copyTextRow } from './copyTextRow';
 
@@ -44,7 +44,7 @@ export const DEFAULT_CONNECTIONS = 2;
 
 const STUDY_TABLE = 'bulk_study';
 const SERIES_TABLE = 'bulk_series';
-const studyNames = STUDY_COLUMNS.map(([c]) => c);
+const sourceNames = SOURCE_COLUMNS.map(([c]) => c);
 const seriesNames = SERIES_COLUMNS.map(([c]) => c);
 // Rows per write into the COPY stream: big enough to be cheap, small enough for backpressure.
 const LINES_PER_WRITE = 2_000;
@@ -93,7 +93,7 @@ async function copyInto(client: PoolClient, table: string, columns: string[], li
 }
 
 async function createStaging(client: PoolClient): Promise<void> {
-  const studyCols = STUDY_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ');
+  const studyCols = SOURCE_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ');
   const seriesCols = SERIES_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ');
   // Temp tables are private to this session, and ON COMMIT DELETE ROWS empties them after
   // every chunk, so concurrent loads never see each other's rows.
@@ -106,7 +106,7 @@ async function createStaging(client: PoolClient): Promise<void> {
 async function writeChunk(client: PoolClient, chunk: PreparedChunk): Promise<LoadCounts> {
   await client.query('BEGIN');
   try {
-    await copyInto(client, STUDY_TABLE, [...studyNames, 'has_series'], chunk.studyLines);
+    await copyInto(client, STUDY_TABLE, [...sourceNames, 'has_series'], chunk.studyLines);
     await copyInto(client, SERIES_TABLE, seriesNames, chunk.seriesLines);
     const written = await client.query<{ study_instance_uid: string; inserted: boolean }>(mergeStudiesSql(STUDY_TABLE));
     const changed = new Set<string>();

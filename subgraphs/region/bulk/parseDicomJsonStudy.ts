@@ -1,7 +1,9 @@
+import { personNameText } from '../../../lib/domain/dicomValues';
 import { parseNhsNumber } from '../../../lib/domain/parseNhsNumber';
 import { validateStudyInput, type SeriesInput, type StudyInput } from '../ingest/validateStudyInput';
 import type { StudyRecord } from '../StudyRecord';
 import { ENTERED_IN_ERROR_STATUS_ID, NHS_ISSUERS, ODS_CODING_SCHEME, TAG } from './DicomJson';
+import { DEFAULT_NHS_NUMBER_PLACEMENTS, type NhsNumberPlacement } from './NhsNumberPlacement';
 
 /** A DICOM JSON study read into a validated record, or the reasons it cannot be stored. */
 export type ParsedStudy =
@@ -11,6 +13,8 @@ export type ParsedStudy =
 export interface ParseDicomJsonOptions {
   /** Viewer launch URL; when set, viewer URL = `${viewerBaseUrl}?StudyInstanceUID=${uid}`. DICOM has no tag for it. */
   viewerBaseUrl?: string;
+  /** Where this archive keeps the NHS number. @default DEFAULT_NHS_NUMBER_PLACEMENTS */
+  nhsNumberPlacements?: readonly NhsNumberPlacement[];
 }
 
 type Json = Record<string, unknown>;
@@ -87,17 +91,21 @@ class Attributes {
     return null;
   }
 
-  /** PN: the Alphabetic group ("Family^Given"); a bare string is accepted too. */
+  /** PN: the first non-empty component group (Alphabetic, Ideographic, Phonetic); a bare string is accepted too. */
   personName(tag: string): string | null {
     const v = this.values(tag)[0];
     if (v === undefined || v === null) return null;
-    if (typeof v === 'string') return v;
-    if (isObject(v)) {
-      if (v.Alphabetic === undefined || v.Alphabetic === null) return null;
-      if (typeof v.Alphabetic === 'string') return v.Alphabetic;
+    if (typeof v === 'string') return personNameText(v);
+    if (isObject(v) && [v.Alphabetic, v.Ideographic, v.Phonetic].every((g) => g === undefined || g === null || typeof g === 'string')) {
+      return personNameText(v as { Alphabetic?: string; Ideographic?: string; Phonetic?: string });
     }
     this.reasons.push(`${this.where}${label(tag)} is not a Person Name ({ "Alphabetic": "Family^Given" })`);
     return null;
+  }
+
+  /** `read()` when the attribute is in the object; undefined (unsaid) when it is not. */
+  said<T>(tag: string, read: (tag: string) => T): T | undefined {
+    return this.has(tag) ? read(tag) : undefined;
   }
 
   /** SQ items as attribute readers; reasons about an item name its position. */
@@ -107,6 +115,23 @@ class Attributes {
       this.reasons.push(`${this.where}${label(tag)} item ${i + 1} is not an object`);
       return [];
     });
+  }
+}
+
+function describePlacement(p: NhsNumberPlacement): string {
+  switch (p) {
+    case 'patientId':
+      return 'Patient ID (00100020) with Issuer of Patient ID (00100021) "NHS" or 2.16.840.1.113883.2.1.4.1';
+    case 'otherPatientIdsSequence':
+      return 'Other Patient IDs Sequence (00101002) items with that issuer';
+    case 'patientIdWithoutIssuer':
+      return 'Patient ID without an issuer';
+    case 'otherPatientIds':
+      return 'Other Patient IDs (00101000)';
+    default: {
+      const never: never = p;
+      return String(never);
+    }
   }
 }
 
@@ -137,32 +162,40 @@ export function parseDicomJsonStudy(obj: unknown, options: ParseDicomJsonOptions
   const a = new Attributes(obj, reasons);
   const uid = a.string(TAG.StudyInstanceUID);
 
+  const placements = options.nhsNumberPlacements ?? DEFAULT_NHS_NUMBER_PLACEMENTS;
   const patientId = a.string(TAG.PatientID);
   const patientIssuer = a.string(TAG.IssuerOfPatientID);
   const otherIds = a.items(TAG.OtherPatientIDsSequence).map((item) => ({
     id: item.string(TAG.PatientID),
     issuer: item.string(TAG.IssuerOfPatientID),
   }));
+  const filled = (v: string | null): v is string => v !== null && v.trim() !== '';
+  const noIssuer = !filled(patientIssuer);
+  const patientIdIsNhs =
+    filled(patientId) && ((placements.includes('patientId') && isNhsIssuer(patientIssuer)) || (placements.includes('patientIdWithoutIssuer') && noIssuer));
   const nhsCandidates = new Set<string>();
-  for (const o of otherIds) if (isNhsIssuer(o.issuer) && o.id !== null && o.id.trim() !== '') nhsCandidates.add(o.id.trim());
-  if (isNhsIssuer(patientIssuer) && patientId !== null && patientId.trim() !== '') nhsCandidates.add(patientId.trim());
+  if (placements.includes('otherPatientIdsSequence')) {
+    for (const o of otherIds) if (isNhsIssuer(o.issuer) && filled(o.id)) nhsCandidates.add(o.id.trim());
+  }
+  if (patientIdIsNhs) nhsCandidates.add(patientId.trim());
+  if (placements.includes('otherPatientIds')) {
+    for (const v of a.strings(TAG.OtherPatientIDs)) if (/^\d{3}[ -]?\d{3}[ -]?\d{4}$/.test(v.trim())) nhsCandidates.add(v.trim());
+  }
   let nhsNumber = '';
-  let nhsReasonToDrop: string | null = null;
+  // validateStudyInput would add "empty" when we found none or too many; ours says why, so keep only ours.
+  const empty = parseNhsNumber('');
+  const nhsReasonToDrop = nhsCandidates.size === 1 || empty.ok ? null : empty.reason;
   if (nhsCandidates.size === 1) {
     nhsNumber = [...nhsCandidates][0]!;
   } else if (nhsCandidates.size > 1) {
     reasons.push('the object carries more than one different NHS number');
   } else {
-    reasons.push(
-      'no NHS number: expected an Other Patient IDs Sequence (00101002) item, or Patient ID (00100020), with Issuer of Patient ID (00100021) "NHS"',
-    );
-    // validateStudyInput would add "empty"; ours says where we looked, so keep only ours.
-    const empty = parseNhsNumber('');
-    nhsReasonToDrop = empty.ok ? null : empty.reason;
+    reasons.push(`no NHS number: looked in ${placements.map(describePlacement).join('; ')}`);
   }
-  let localPatientId: string | null = null;
-  let issuerOfPatientId: string | null = null;
-  if (patientId !== null && !isNhsIssuer(patientIssuer)) {
+  // Unsaid (undefined) when the source carried neither place a local ID could be in.
+  let localPatientId: string | null | undefined = a.has(TAG.PatientID) || a.has(TAG.OtherPatientIDsSequence) ? null : undefined;
+  let issuerOfPatientId: string | null | undefined = localPatientId;
+  if (patientId !== null && !patientIdIsNhs && !isNhsIssuer(patientIssuer)) {
     localPatientId = patientId;
     issuerOfPatientId = patientIssuer;
   } else {
@@ -170,10 +203,13 @@ export function parseDicomJsonStudy(obj: unknown, options: ParseDicomJsonOptions
     if (local) {
       localPatientId = local.id;
       issuerOfPatientId = local.issuer;
+    } else if (!a.has(TAG.OtherPatientIDsSequence)) {
+      localPatientId = undefined;
+      issuerOfPatientId = undefined;
     }
   }
 
-  let performingOrganisation: StudyInput['performingOrganisation'] = null;
+  let performingOrganisation: StudyInput['performingOrganisation'] = a.has(TAG.InstitutionCodeSequence) ? null : undefined;
   const odsItem = a.items(TAG.InstitutionCodeSequence).find((item) => item.string(TAG.CodingSchemeDesignator)?.trim().toUpperCase() === ODS_CODING_SCHEME);
   const odsCode = odsItem?.string(TAG.CodeValue) ?? null;
   if (odsItem && odsCode !== null) {
@@ -191,15 +227,15 @@ export function parseDicomJsonStudy(obj: unknown, options: ParseDicomJsonOptions
       numberOfSeriesRelatedInstances: item.integer(TAG.NumberOfSeriesRelatedInstances),
     }));
   }
-  let modalities = a.strings(TAG.ModalitiesInStudy);
-  if (modalities.length === 0 && series !== null) {
+  let modalities: string[] | undefined = a.said(TAG.ModalitiesInStudy, (t) => a.strings(t));
+  if ((modalities === undefined || modalities.length === 0) && series !== null) {
     modalities = series.flatMap((s) => (s.modality ? [s.modality] : []));
   }
 
   const viewerUrl =
     options.viewerBaseUrl && uid !== null
       ? `${options.viewerBaseUrl}${options.viewerBaseUrl.includes('?') ? '&' : '?'}StudyInstanceUID=${encodeURIComponent(uid.trim())}`
-      : null;
+      : undefined;
   const statusId = a.string(TAG.StudyStatusID);
 
   const input: StudyInput = {
@@ -207,20 +243,20 @@ export function parseDicomJsonStudy(obj: unknown, options: ParseDicomJsonOptions
     nhsNumber,
     localPatientId,
     issuerOfPatientId,
-    accessionNumber: a.string(TAG.AccessionNumber),
-    studyDate: a.string(TAG.StudyDate),
-    studyTime: a.string(TAG.StudyTime),
+    accessionNumber: a.said(TAG.AccessionNumber, (x) => a.string(x)),
+    studyDate: a.said(TAG.StudyDate, (x) => a.string(x)),
+    studyTime: a.said(TAG.StudyTime, (x) => a.string(x)),
     modalities,
-    description: a.string(TAG.StudyDescription),
-    bodyPartExamined: a.string(TAG.BodyPartExamined),
-    referringPhysicianName: a.personName(TAG.ReferringPhysicianName),
-    numberOfStudyRelatedSeries: a.integer(TAG.NumberOfStudyRelatedSeries),
-    numberOfStudyRelatedInstances: a.integer(TAG.NumberOfStudyRelatedInstances),
-    instanceAvailability: a.string(TAG.InstanceAvailability),
+    description: a.said(TAG.StudyDescription, (x) => a.string(x)),
+    bodyPartExamined: a.said(TAG.BodyPartExamined, (x) => a.string(x)),
+    referringPhysicianName: a.said(TAG.ReferringPhysicianName, (x) => a.personName(x)),
+    numberOfStudyRelatedSeries: a.said(TAG.NumberOfStudyRelatedSeries, (x) => a.integer(x)),
+    numberOfStudyRelatedInstances: a.said(TAG.NumberOfStudyRelatedInstances, (x) => a.integer(x)),
+    instanceAvailability: a.said(TAG.InstanceAvailability, (x) => a.string(x)),
     performingOrganisation,
     // Absent: keep what the index holds (a re-feed must not un-mark an entered-in-error study).
     status: statusId === null ? null : statusId.trim().toUpperCase() === ENTERED_IN_ERROR_STATUS_ID ? 'ENTERED_IN_ERROR' : 'AVAILABLE',
-    wadoRsUrl: a.string(TAG.RetrieveURL),
+    wadoRsUrl: a.said(TAG.RetrieveURL, (x) => a.string(x)),
     viewerUrl,
     series,
   };

@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { createPool } from '../../../lib/db/createPool';
 import { migrate } from '../../../lib/db/migrate';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../lib/db/startEmbeddedPostgres';
 import { createLogger } from '../../../lib/logger';
 import { createProgressReporter } from '../bulk/createProgressReporter';
 import { loadDicomJsonFile } from '../bulk/loadDicomJsonFile';
@@ -8,11 +10,15 @@ import { stringArg, urlArg } from './parseCliArgs';
 import { runCli } from './runCli';
 import { publishAfterLoad } from '../membership/publishAfterLoad';
 
-const USAGE = `Loads a DICOM JSON file (a QIDO-RS JSON array, or NDJSON) into the regional index at DATABASE_URL.
+const USAGE = `Loads a DICOM JSON file (a QIDO-RS JSON array, or NDJSON) into the regional index.
 
 Usage: DATABASE_URL=postgres://... tsx subgraphs/region/cli/bulkLoad.ts --file studies.ndjson [options]
+       REGION_CODE=LDS tsx subgraphs/region/cli/bulkLoad.ts --file - < studies.ndjson
 
-  --file FILE              the file to load (required)
+The database is DATABASE_URL, or, like the region itself, the embedded PostgreSQL in
+DATA_DIR/region-<REGION_CODE> (default .data/region-<code>), while the region is not running.
+
+  --file FILE              the file to load, or - for standard input (required)
   --format auto|json|ndjson  default auto: "[" first means a JSON array, else NDJSON
   --rejects FILE           refused records with reasons, NDJSON (default FILE.rejects.ndjson; written only if any)
   --viewer-base-url URL    viewer launch URL; each study's viewer link is URL?StudyInstanceUID=...
@@ -24,8 +30,9 @@ the patients the load added are published to the national gateway before the sum
 printed; without them the command waits one LOCATOR_LEASE_MS (the gateway then learns of
 them by polling the region).
 
-Exit status: 0 when the load completed, even if some records were refused (see the
-summary and the rejects file); 1 when it could not complete; 2 for bad arguments.
+Exit status: 0 when the load completed and stored at least one record, even if some were
+refused (see the summary and the rejects file); 1 when it could not complete, or when it
+stored nothing (every record refused, or no records); 2 for bad arguments.
 Re-running is safe: unchanged studies are left alone, changed ones updated.`;
 
 const OPTIONS = {
@@ -45,10 +52,24 @@ runCli('bulk load', USAGE, OPTIONS, async ({ values, fail }) => {
   if (!viewer.ok) return fail(viewer.message);
   const target = loadTargetArgs(values);
   if (!target.ok) return fail(target.message);
-  const { url, chunkSize } = target;
-
+  const { chunkSize } = target;
   const logger = createLogger('bulk-load');
   const lanes = target.connections;
+  let url = target.url;
+  let embedded: EmbeddedPostgres | null = null;
+  if (!url) {
+    // Like the region itself: its embedded database, which only one process can hold.
+    const code = process.env.REGION_CODE?.trim().toLowerCase();
+    if (!code) return fail('set DATABASE_URL to the region\'s PostgreSQL database, or REGION_CODE to load the region\'s embedded one (DATA_DIR/region-<code>)');
+    const dataDir = path.resolve(process.env.DATA_DIR?.trim() || '.data', `region-${code}`);
+    try {
+      embedded = await startEmbeddedPostgres({ dataDir });
+    } catch (err) {
+      process.stderr.write(`cannot open the embedded database in ${dataDir} (${(err as Error).message}); if the region is running it holds it: stop it, or set DATABASE_URL\n`);
+      return 1;
+    }
+    url = embedded.url;
+  }
   const pool = createPool(url, logger, { max: lanes + 1 });
   try {
     await migrate(pool, 'region');
@@ -73,8 +94,14 @@ runCli('bulk load', USAGE, OPTIONS, async ({ values, fail }) => {
     const membership = await publishAfterLoad(pool, logger);
     process.stdout.write(`${JSON.stringify({ ...result.summary, membership: membership.kind })}\n`);
     if (result.rejectsPath) process.stderr.write(`${result.summary.rejected} records refused; reasons in ${result.rejectsPath}\n`);
+    const stored = result.summary.inserted + result.summary.updated + result.summary.unchanged;
+    if (stored === 0) {
+      process.stderr.write(`NOTHING WAS LOADED: ${result.summary.read} records read, ${result.summary.rejected} refused${result.rejectsPath ? ` (reasons in ${result.rejectsPath})` : ''}\n`);
+      return 1;
+    }
     return 0;
   } finally {
     await pool.end();
+    await embedded?.stop();
   }
 });

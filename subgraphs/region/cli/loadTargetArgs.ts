@@ -7,8 +7,10 @@ export const LOAD_TARGET_OPTIONS = { 'chunk-size': { type: 'string' }, connectio
 export const LOAD_TARGET_USAGE = `  --chunk-size N           studies per transaction (default ${DEFAULT_CHUNK_SIZE})
   --connections N          parallel database connections (default ${DEFAULT_CONNECTIONS})`;
 
-/** Where and how a CLI loads: DATABASE_URL, chunk size and parallel connections. */
-export type LoadTarget = { ok: true; url: string; connections: number; chunkSize: number | undefined } | { ok: false; message: string };
+/** Where and how a CLI loads: DATABASE_URL (null when not set), chunk size and parallel connections. */
+export type LoadTarget = { ok: true; url: string | null; connections: number; chunkSize: number | undefined } | { ok: false; message: string };
+
+export const NO_DATABASE_URL = "DATABASE_URL is not set: point it at the region's PostgreSQL database";
 
 export function loadTargetArgs(values: CliValues): LoadTarget {
   const chunkSize = integerArg(values, 'chunk-size');
@@ -16,7 +18,6 @@ export function loadTargetArgs(values: CliValues): LoadTarget {
   const connections = integerArg(values, 'connections');
   if (!connections.ok) return connections;
   if (chunkSize.value === 0 || connections.value === 0) return { ok: false, message: '--chunk-size and --connections must be at least 1' };
-  const url = process.env.DATABASE_URL;
-  if (!url) return { ok: false, message: "DATABASE_URL is not set: point it at the region's PostgreSQL database" };
+  const url = process.env.DATABASE_URL?.trim() || null;
   return { ok: true, url, connections: connections.value ?? DEFAULT_CONNECTIONS, chunkSize: chunkSize.value };
 }

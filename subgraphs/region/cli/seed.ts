@@ -3,7 +3,7 @@ import { migrate } from '../../../lib/db/migrate';
 import { createLogger } from '../../../lib/logger';
 import { createProgressReporter } from '../bulk/createProgressReporter';
 import { seedRegion } from '../synthetic/seedRegion';
-import { LOAD_TARGET_OPTIONS, LOAD_TARGET_USAGE, loadTargetArgs } from './loadTargetArgs';
+import { LOAD_TARGET_OPTIONS, LOAD_TARGET_USAGE, loadTargetArgs, NO_DATABASE_URL } from './loadTargetArgs';
 import { runCli } from './runCli';
 import { publishAfterLoad } from '../membership/publishAfterLoad';
 import { SYNTHETIC_REGION_OPTIONS, SYNTHETIC_REGION_USAGE, syntheticRegionArgs } from './syntheticRegionArgs';
@@ -24,6 +24,7 @@ runCli('seed', USAGE, { ...SYNTHETIC_REGION_OPTIONS, ...LOAD_TARGET_OPTIONS }, a
   const target = loadTargetArgs(values);
   if (!target.ok) return fail(target.message);
   const { url, chunkSize } = target;
+  if (!url) return fail(NO_DATABASE_URL);
 
   const lanes = target.connections;
   const logger = createLogger('seed');

@@ -1,3 +1,4 @@
+import type { StoredStudyStatus } from '../StudyRecord';
 import type { Pool } from 'pg';
 import { STUDY_ORDER_SQL } from '../../../lib/domain/studyOrder';
 
@@ -19,7 +20,7 @@ export interface StudyRow {
   availability: string | null;
   ods_code: string | null;
   organisation_name: string | null;
-  status: 'AVAILABLE' | 'ENTERED_IN_ERROR';
+  status: StoredStudyStatus;
   wado_rs_url: string | null;
   viewer_url: string | null;
 }

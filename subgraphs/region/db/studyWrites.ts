@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { SeriesRecord, StudyRecord } from '../StudyRecord';
+import type { SeriesRecord, StudyRecord, UnsaidField } from '../StudyRecord';
 
 /** Study columns written by ingest, with their SQL types, in one fixed order. */
 export const STUDY_COLUMNS = [
@@ -24,6 +24,28 @@ export const STUDY_COLUMNS = [
   ['viewer_url', 'text'],
 ] as const;
 
+/** Which stored columns an unsaid field stands for. */
+const UNSAID_COLUMNS: Record<UnsaidField, readonly string[]> = {
+  localPatientId: ['local_patient_id'],
+  issuerOfPatientId: ['issuer_of_patient_id'],
+  accessionNumber: ['accession_number'],
+  studyDate: ['study_date'],
+  studyTime: ['study_time'],
+  modalities: ['modalities'],
+  description: ['description'],
+  bodyPartExamined: ['body_part_examined'],
+  referringPhysicianName: ['referring_physician'],
+  numberOfStudyRelatedSeries: ['series_count'],
+  numberOfStudyRelatedInstances: ['instance_count'],
+  instanceAvailability: ['availability'],
+  performingOrganisation: ['ods_code', 'organisation_name'],
+  wadoRsUrl: ['wado_rs_url'],
+  viewerUrl: ['viewer_url'],
+};
+
+/** What a write source (staging table, recordset) carries: the study columns plus the columns to keep. */
+export const SOURCE_COLUMNS = [...STUDY_COLUMNS, ['keep_columns', 'text[]']] as const;
+
 export const SERIES_COLUMNS = [
   ['series_instance_uid', 'text'],
   ['study_instance_uid', 'text'],
@@ -36,13 +58,14 @@ export const SERIES_COLUMNS = [
 
 type Cell = string | number | string[] | null;
 
-/** A study as a row of {@link STUDY_COLUMNS}. */
+/** A study as a row of {@link SOURCE_COLUMNS}. */
 export function studyRow(r: StudyRecord): Cell[] {
+  const keep = (r.unsaid ?? []).flatMap((f) => UNSAID_COLUMNS[f]);
   return [
     r.studyInstanceUid, r.nhsNumber, r.localPatientId, r.issuerOfPatientId, r.accessionNumber,
     r.studyDate, r.studyTime, r.modalities, r.description, r.bodyPartExamined, r.referringPhysicianName,
     r.numberOfStudyRelatedSeries, r.numberOfStudyRelatedInstances, r.instanceAvailability,
-    r.odsCode, r.organisationName, r.status, r.wadoRsUrl, r.viewerUrl,
+    r.odsCode, r.organisationName, r.status, r.wadoRsUrl, r.viewerUrl, keep,
   ];
 }
 
@@ -58,18 +81,26 @@ const seriesNames = SERIES_COLUMNS.map(([c]) => c);
  * INSERT ... SELECT from `source` that is idempotent by StudyInstanceUID: a row equal to
  * the stored one is not touched (no new updated_at, no dead tuple), a changed one is
  * updated. RETURNING lists only rows that were inserted or changed. `source` is a
- * staging table (bulk loader) or a jsonb_to_recordset call (ingest API).
+ * staging table (bulk loader) or a jsonb_to_recordset call (ingest API, sync), with the
+ * columns of {@link SOURCE_COLUMNS}: a column named in `keep_columns` keeps its stored
+ * value (the source did not say it).
  */
 export function mergeStudiesSql(source: string): string {
   const cols = studyNames.join(', ');
-  // A record without a status keeps the stored one (the subquery runs only then).
   const values = studyNames
-    .map((c) => (c === 'status' ? `COALESCE(src.status, (SELECT cur.status FROM study cur WHERE cur.study_instance_uid = src.study_instance_uid), 'AVAILABLE')` : `src.${c}`))
+    .map((c) => {
+      // No status: keep the stored one, except that a write of a study reconciliation had
+      // found missing from its archive means the archive holds it again.
+      if (c === 'status') return `COALESCE(src.status, NULLIF(cur.status, 'NOT_IN_ARCHIVE'), 'AVAILABLE')`;
+      if (c === 'study_instance_uid' || c === 'nhs_number') return `src.${c}`;
+      return `CASE WHEN '${c}' = ANY(src.keep_columns) AND cur.study_instance_uid IS NOT NULL THEN cur.${c} ELSE src.${c} END`;
+    })
     .join(', ');
   const set = studyNames.filter((c) => c !== 'study_instance_uid').map((c) => `${c} = EXCLUDED.${c}`).join(', ');
   const mine = studyNames.map((c) => `study.${c}`).join(', ');
   const theirs = studyNames.map((c) => `EXCLUDED.${c}`).join(', ');
   return `INSERT INTO study (${cols}) SELECT ${values} FROM (SELECT * FROM ${source}) AS src
+LEFT JOIN study cur ON cur.study_instance_uid = src.study_instance_uid
 ON CONFLICT (study_instance_uid) DO UPDATE SET ${set}, updated_at = now()
 WHERE (${mine}) IS DISTINCT FROM (${theirs})
 RETURNING study_instance_uid, (xmax = 0) AS inserted`;
@@ -118,8 +149,8 @@ export async function writeStudies(client: PoolClient, records: StudyRecord[]): 
       [uids],
     );
     const written = await client.query<{ study_instance_uid: string; inserted: boolean }>(
-      mergeStudiesSql(recordsetSource(STUDY_COLUMNS)),
-      [toJsonRows(STUDY_COLUMNS, records.map(studyRow))],
+      mergeStudiesSql(recordsetSource(SOURCE_COLUMNS)),
+      [toJsonRows(SOURCE_COLUMNS, records.map(studyRow))],
     );
     const withSeries = records.filter((r) => r.series !== undefined);
     const seriesChanged = new Set<string>();

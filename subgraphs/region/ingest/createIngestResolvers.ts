@@ -7,6 +7,7 @@ import type { IndexCache } from '../IndexCache';
 import type { MembershipPublisher, Publication } from '../membership/MembershipPublisher';
 import type { RegionRef } from '../../../lib/domain/RegionRef';
 import type { StudyRecord } from '../StudyRecord';
+import { createRegionTeamReads, type IngestContext } from './createRegionTeamReads';
 import { validateStudyInput, type StudyInput } from './validateStudyInput';
 
 const MAX_INGEST_BATCH = 1000;
@@ -44,7 +45,7 @@ interface Rejected {
   reasons: string[];
 }
 
-export function createIngestResolvers(options: IngestOptions): GraphQLResolverMap<unknown> {
+export function createIngestResolvers(options: IngestOptions): GraphQLResolverMap<IngestContext> {
   const { pool, cache, region, archiveBaseUrl, publisher } = options;
   return {
     Query: {
@@ -52,6 +53,7 @@ export function createIngestResolvers(options: IngestOptions): GraphQLResolverMa
         const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM study');
         return { ...region, studyCount: Number(rows[0]?.n ?? 0) };
       },
+      ...createRegionTeamReads(pool),
     },
     Mutation: {
       upsertStudies: async (_: unknown, args: { studies: StudyInput[] }) => {
@@ -67,7 +69,10 @@ export function createIngestResolvers(options: IngestOptions): GraphQLResolverMa
             return;
           }
           const record = result.record;
-          if (record.wadoRsUrl === null && archiveBaseUrl) record.wadoRsUrl = `${archiveBaseUrl}/studies/${record.studyInstanceUid}`;
+          if (record.wadoRsUrl === null && archiveBaseUrl) {
+            record.wadoRsUrl = `${archiveBaseUrl}/studies/${record.studyInstanceUid}`;
+            record.unsaid = record.unsaid?.filter((f) => f !== 'wadoRsUrl');
+          }
           const earlier = valid.get(record.studyInstanceUid);
           if (earlier) {
             // Applying records in order means the later one wins; say so rather than silently dropping.

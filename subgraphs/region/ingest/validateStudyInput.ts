@@ -1,6 +1,6 @@
 import { parseNhsNumber } from '../../../lib/domain/parseNhsNumber';
 import { parseDicomUid, parseStudyDate, parseStudyTime } from '../../../lib/domain/dicomValues';
-import { INSTANCE_AVAILABILITY, type InstanceAvailability, type SeriesRecord, type StudyRecord, type StudyStatus } from '../StudyRecord';
+import { INSTANCE_AVAILABILITY, UNSAID_FIELDS, type InstanceAvailability, type SeriesRecord, type StudyRecord, type StudyStatus } from '../StudyRecord';
 
 /** The ingest API's StudyInput, as GraphQL delivers it (already type-checked by GraphQL). */
 export interface StudyInput {
@@ -67,7 +67,8 @@ function httpUrl(value: string | null | undefined, label: string, reasons: strin
 }
 
 /**
- * Validates and normalises one study for the index. Collects every reason rather
+ * Validates and normalises one study for the index. A field left out of the input
+ * (undefined) is unsaid and keeps its stored value; a field given as null clears it. Collects every reason rather
  * than stopping at the first, so an archive can fix a record in one go.
  */
 export function validateStudyInput(input: StudyInput): Validated {
@@ -157,5 +158,7 @@ export function validateStudyInput(input: StudyInput): Validated {
     viewerUrl: httpUrl(input.viewerUrl, 'viewerUrl', reasons),
     ...(series !== undefined ? { series } : {}),
   };
+  const unsaid = UNSAID_FIELDS.filter((f) => input[f] === undefined);
+  if (unsaid.length > 0) record.unsaid = unsaid;
   return reasons.length > 0 ? { ok: false, reasons } : { ok: true, record };
 }

@@ -2,7 +2,8 @@ import { ENTERED_IN_ERROR_STATUS_ID, ODS_CODING_SCHEME, TAG, type DicomJsonAttri
 import type { SeriesRecord, StudyRecord } from '../StudyRecord';
 
 function put(target: DicomJsonObject, tag: string, vr: string, value: string | number | null): void {
-  if (value !== null) target[tag] = { vr, Value: [value] };
+  // An empty attribute says "none"; leaving it out would say nothing (the index keeps what it has).
+  target[tag] = value === null ? { vr } : { vr, Value: [value] };
 }
 
 function seriesItem(s: SeriesRecord): DicomJsonObject {
@@ -21,7 +22,7 @@ function seriesItem(s: SeriesRecord): DicomJsonObject {
  * attributes the bulk loader reads for what QIDO does not carry (see bulk/README.md):
  * the NHS number in Other Patient IDs Sequence, the ODS code in Institution Code
  * Sequence, series in Referenced Series Sequence, entered-in-error in StudyStatusID.
- * Null fields are left out. Keys are in ascending tag order, as DICOM JSON writers emit
+ * Null fields become empty attributes (so a load clears what the record says is empty). Keys are in ascending tag order, as DICOM JSON writers emit
  * them. `parseDicomJsonStudy` reads this back to an equal record (the viewer URL
  * excepted: DICOM has no place for it, so the loader rebuilds it from a base URL).
  */
@@ -31,7 +32,7 @@ export function toDicomJson(record: StudyRecord): DicomJsonObject {
   put(o, TAG.StudyTime, 'TM', record.studyTime === null ? null : record.studyTime.replaceAll(':', ''));
   put(o, TAG.AccessionNumber, 'SH', record.accessionNumber);
   put(o, TAG.InstanceAvailability, 'CS', record.instanceAvailability);
-  if (record.modalities.length > 0) o[TAG.ModalitiesInStudy] = { vr: 'CS', Value: [...record.modalities] };
+  o[TAG.ModalitiesInStudy] = record.modalities.length > 0 ? { vr: 'CS', Value: [...record.modalities] } : { vr: 'CS' };
   put(o, TAG.InstitutionName, 'LO', record.organisationName);
   if (record.odsCode !== null) {
     const code: DicomJsonObject = {};
@@ -39,9 +40,13 @@ export function toDicomJson(record: StudyRecord): DicomJsonObject {
     put(code, TAG.CodingSchemeDesignator, 'SH', ODS_CODING_SCHEME);
     put(code, TAG.CodeMeaning, 'LO', record.organisationName);
     o[TAG.InstitutionCodeSequence] = { vr: 'SQ', Value: [code] };
+  } else {
+    o[TAG.InstitutionCodeSequence] = { vr: 'SQ' };
   }
   if (record.referringPhysicianName !== null) {
     o[TAG.ReferringPhysicianName] = { vr: 'PN', Value: [{ Alphabetic: record.referringPhysicianName }] };
+  } else {
+    o[TAG.ReferringPhysicianName] = { vr: 'PN' };
   }
   put(o, TAG.StudyDescription, 'LO', record.description);
   if (record.series !== undefined) {
@@ -64,6 +69,7 @@ export function toDicomJson(record: StudyRecord): DicomJsonObject {
   } else {
     put(o, TAG.PatientID, 'LO', record.nhsNumber);
     put(o, TAG.IssuerOfPatientID, 'LO', 'NHS');
+    o[TAG.OtherPatientIDsSequence] = { vr: 'SQ' };
   }
   put(o, TAG.BodyPartExamined, 'CS', record.bodyPartExamined);
   put(o, TAG.StudyInstanceUID, 'UI', record.studyInstanceUid);
