@@ -29,6 +29,8 @@ import { createNationalResolvers } from './national/createNationalResolvers';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/createGatewayMetrics';
 import { metricsPlugin } from './observability/metricsPlugin';
 import { createRegionSigner } from './registry/createRegionSigner';
+import { createAnswerChecker } from './registry/createAnswerChecker';
+import { RegistryAuditTrail } from './audit/RegistryAuditTrail';
 import { RegionRegistry } from './registry/RegionRegistry';
 
 /** Options for {@link createGatewayServer}. */
@@ -93,16 +95,18 @@ export interface RunningGateway {
 export async function createGatewayServer(options: GatewayServerOptions): Promise<RunningGateway> {
   const { pool, logger } = options;
   const signFor = createRegionSigner(options.regionSigningKey);
+  const checkAnswer = createAnswerChecker(options.regionSigningKey);
   const registry = new RegionRegistry({
     pool,
     logger,
     signFor,
+    checkAnswer,
     ...(options.registryRefreshMs !== undefined ? { refreshMs: options.registryRefreshMs } : {}),
     breaker: { failureThreshold: options.breakerFailureThreshold, openMs: options.breakerOpenMs },
   });
   await registry.start();
   const metrics = createGatewayMetrics(() => registry.list());
-  const { locator, handlePublish } = await createPatientLocator({ pool, logger, registry, signFor, masterKey: options.regionSigningKey, settings: options.locator ?? {} });
+  const { locator, handlePublish } = await createPatientLocator({ pool, logger, registry, signFor, checkAnswer, masterKey: options.regionSigningKey, settings: options.locator ?? {} });
   const fanOut = new FanOutDataSource({
     registry,
     schema: regionSubgraphSchema(),
@@ -111,11 +115,12 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     defaultTimeoutMs: options.regionTimeoutMs,
     suppressionThreshold: options.suppressionThreshold,
     regionHeaders: (region, body) => signFor(region.code, body),
+    checkAnswer: (region, sent, signature, body) => checkAnswer(region.code, sent, signature, body),
     ...(locator ? { locator } : {}),
   });
   const trail = new AuditTrail(pool);
   const maxArchiveTimeoutMs = options.maxArchiveTimeoutMs ?? options.regionTimeoutMs ?? GATEWAY_DEFAULTS.regionTimeoutMs;
-  const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, logger, maxArchiveTimeoutMs) as never }]));
+  const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, new RegistryAuditTrail(pool), logger, maxArchiveTimeoutMs) as never }]));
   const supergraphSdl = composeSupergraph();
   const policy = AccessPolicy.fromSupergraph(supergraphSdl);
   const armor = new ApolloArmor({

@@ -4,6 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { deriveRegionSecret } from '../../lib/security/gatewaySignature';
 import type { RegionRegistry } from '../registry/RegionRegistry';
 import type { RegionSigner } from '../registry/createRegionSigner';
+import type { AnswerChecker } from '../registry/createAnswerChecker';
 import { createPublishHandler } from './createPublishHandler';
 import { LocatorKey } from './LocatorKey';
 import { MembershipStore } from './MembershipStore';
@@ -37,6 +38,7 @@ export async function createPatientLocator(options: {
   logger: Logger;
   registry: RegionRegistry;
   signFor: RegionSigner;
+  checkAnswer: AnswerChecker;
   masterKey: string;
   settings: LocatorSettings | false;
 }): Promise<PatientLocatorParts> {
@@ -50,6 +52,7 @@ export async function createPatientLocator(options: {
         key,
         logger,
         sign: options.signFor,
+        checkAnswer: options.checkAnswer,
         regions: () => registry.list(),
         ...(settings.leaseMs !== undefined ? { leaseMs: settings.leaseMs } : {}),
         ...(settings.pollMs !== undefined ? { pollMs: settings.pollMs } : {}),

@@ -11,6 +11,8 @@ export interface GraphQLHandlerOptions<TContext extends BaseContext> {
   context: (req: IncomingMessage, rawBody: string) => Promise<TContext>;
   /** Checks the raw request before GraphQL sees it (signature, token); a refusal is answered as is. */
   verify?: (req: IncomingMessage, rawBody: string) => Refusal | null | Promise<Refusal | null>;
+  /** Headers that sign a complete answer body (a region's answers to the gateway). */
+  signAnswer?: (req: IncomingMessage, body: string) => Record<string, string>;
 }
 
 /** An HTTP-level refusal, sent as a GraphQL-shaped error body with the code's HTTP status. */
@@ -107,6 +109,7 @@ export function createGraphQLHandler<TContext extends BaseContext>(
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      for (const [key, value] of Object.entries(options.signAnswer?.(req, response.body.string) ?? {})) res.setHeader(key, value);
       res.end(response.body.string);
       return;
     }

@@ -23,6 +23,7 @@ import { IndexCache } from './IndexCache';
 import { createIngestResolvers } from './ingest/createIngestResolvers';
 import { createRegionMembership } from './membership/createRegionMembership';
 import type { MembershipPublisher } from './membership/MembershipPublisher';
+import { answerHeaders } from './answerHeaders';
 
 const INGEST_SDL = fs.readFileSync(path.join(SCHEMA_DIR, 'region-ingest.graphql'), 'utf8');
 
@@ -126,6 +127,9 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
       return { error: REGION_ERRORS.UNAUTHENTICATED, message: `requests to a region must be signed by the national gateway (${check.reason})` };
     },
     context: async () => ({ loaders: createLoaders(pool, cache), pool, region, startedAt: Date.now() }),
+    // Every answer is signed over the request's nonce: the gateway trusts only answers that
+    // prove they come from the holder of this region's secret (and registration needs one).
+    signAnswer: (req, body) => answerHeaders(options.gatewaySecret, req.headers[SIGNATURE_HEADER], body),
   });
   const authenticate = options.authenticate;
   const handleIngest = createGraphQLHandler(ingest, {

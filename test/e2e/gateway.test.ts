@@ -5,6 +5,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { createGraphQLHandler } from '../../lib/http/createGraphQLHandler';
 import { startDelayProxy } from '../support/startDelayProxy';
+import { answerHeaders } from '../../subgraphs/region/answerHeaders';
+import { SIGNATURE_HEADER } from '../../lib/security/gatewaySignature';
 import { startTopology, type Topology } from '../support/startTopology';
 import { studyInput, testNhsNumber } from '../support/studyInputs';
 import { postGraphQL } from '../support/postGraphQL';
@@ -164,7 +166,12 @@ describe('national gateway over three real regions', () => {
           type Patient @key(fields: "nhsNumber") { nhsNumber: String! }`) }]),
       });
       await apollo.start();
-      const handler = createGraphQLHandler(apollo, { maxBodyBytes: 65536, context: async () => ({}) });
+      // It holds BAD's secret (it proves possession), so what is refused is its schema.
+      const handler = createGraphQLHandler(apollo, {
+        maxBodyBytes: 65536,
+        context: async () => ({}),
+        signAnswer: (req, body) => answerHeaders(topology.auth.regionSecret('BAD'), req.headers[SIGNATURE_HEADER], body),
+      });
       const server = http.createServer((req, res) => void handler(req, res));
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       incompatible = {

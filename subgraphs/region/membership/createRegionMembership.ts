@@ -64,7 +64,7 @@ export async function createRegionMembership(options: {
         };
       },
     },
-    handle: createMembershipHandler({ pool, logger, region, verifier, onPosition: observe }),
+    handle: createMembershipHandler({ pool, logger, region, verifier, secret: options.secret, onPosition: observe }),
     position: async () => {
       const position = await readMembershipPosition(pool);
       observe(position.seq);
