@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ensureDemoKeys, issueDemoToken } from '../dev/demoKeys';
+import { DEMO_AUDIENCE, DEMO_ISSUER, ensureDemoKeys, issueDemoToken } from '../dev/demoKeys';
 import { deriveRegionSecret, SIGNATURE_HEADER, signRequest } from '../lib/security/gatewaySignature';
 import { LocatorKey } from '../gateway/locator/LocatorKey';
 
@@ -86,11 +86,11 @@ export function benchProcessEnv(role: ServiceRole, vars: Record<string, string>,
   switch (role) {
     case 'gateway':
       // One bench user sends every request: lift the per-user rate limit (600/min by default).
-      return { ...base, ...production, JWKS_FILE: jwksFile, REGION_SIGNING_KEY: regionSigningKey, RATE_LIMIT_PER_MINUTE: '1000000', ...vars };
+      return { ...base, ...production, JWKS_FILE: jwksFile, JWT_ISSUER: DEMO_ISSUER, JWT_AUDIENCE: DEMO_AUDIENCE, REGION_SIGNING_KEY: regionSigningKey, RATE_LIMIT_PER_MINUTE: '1000000', ...vars };
     case 'region': {
       const code = vars.REGION_CODE;
       if (!code) throw new Error('a region process needs REGION_CODE');
-      return { ...base, ...production, JWKS_FILE: jwksFile, GATEWAY_SHARED_SECRET: regionSecret(code.toUpperCase()), ...vars };
+      return { ...base, ...production, JWKS_FILE: jwksFile, JWT_ISSUER: DEMO_ISSUER, JWT_AUDIENCE: DEMO_AUDIENCE, GATEWAY_SHARED_SECRET: regionSecret(code.toUpperCase()), ...vars };
     }
     case 'stock-gateway':
       return { ...base, ...production, ...secret, ...vars };

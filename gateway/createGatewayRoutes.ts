@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pool } from 'pg';
+import type { AuditTrail } from './audit/AuditTrail';
 import { sendJson, sendRefusal } from '../lib/http/createGraphQLHandler';
 import { GATEWAY_ERRORS } from './errors';
 import type { GatewayMetrics } from './observability/createGatewayMetrics';
@@ -12,6 +13,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 /** What the gateway's routes serve. */
 export interface GatewayRouteTargets {
   pool: Pool;
+  /** Readiness includes whether an audit row could be written now. */
+  trail: Pick<AuditTrail, 'probe'>;
   registry: RegionRegistry;
   metrics: GatewayMetrics;
   graphql: Handler;
@@ -49,6 +52,8 @@ export function createGatewayRoutes(targets: GatewayRouteTargets) {
         } catch {
           return sendJson(res, 503, { status: 'national database unreachable' });
         }
+        // Patient data is released only with an audit row: a trail that cannot take one now is not ready.
+        if (!(await targets.trail.probe())) return sendJson(res, 503, { status: 'audit trail cannot be written' });
         const regions = registry.list();
         const { locator } = targets;
         return sendJson(res, 200, {

@@ -9,7 +9,7 @@ import type { Authenticate } from '../lib/auth/createAuthenticator';
 import { regionSubgraphSchema } from '../lib/contract';
 import { createErrorMasker } from '../lib/http/createErrorMasker';
 import { createGraphQLHandler } from '../lib/http/createGraphQLHandler';
-import { startHttpServer } from '../lib/http/startHttpServer';
+import { startHttpServer, type HttpTimeouts } from '../lib/http/startHttpServer';
 import type { Logger } from '../lib/logger';
 import { auditPlugin } from './audit/auditPlugin';
 import { AuditTrail } from './audit/AuditTrail';
@@ -70,6 +70,10 @@ export interface GatewayServerOptions {
   ideDefaultHeaders?: string;
   /** @defaultValue GATEWAY_DEFAULTS.maxBodyBytes */
   maxBodyBytes?: number;
+  /** Header, request, keep-alive and drain bounds of the HTTP server. @defaultValue HTTP_DEFAULTS (lib/http/httpDefaults.ts) */
+  httpTimeouts?: Partial<HttpTimeouts>;
+  /** How long an audit write may take before the answer is withheld (503 AUDIT_UNAVAILABLE), ms. @defaultValue GATEWAY_DEFAULTS.auditTimeoutMs */
+  auditTimeoutMs?: number;
   /**
    * The patient locator (gateway/locator/): its key, lease, poll interval and filter size.
    * `false` turns routing off: every patient fetch goes to every region.
@@ -118,7 +122,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     checkAnswer: (region, sent, signature, body) => checkAnswer(region.code, sent, signature, body),
     ...(locator ? { locator } : {}),
   });
-  const trail = new AuditTrail(pool);
+  const trail = new AuditTrail(pool, options.auditTimeoutMs ?? GATEWAY_DEFAULTS.auditTimeoutMs);
   const maxArchiveTimeoutMs = options.maxArchiveTimeoutMs ?? options.regionTimeoutMs ?? GATEWAY_DEFAULTS.regionTimeoutMs;
   const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, new RegistryAuditTrail(pool), logger, maxArchiveTimeoutMs) as never }]));
   const supergraphSdl = composeSupergraph();
@@ -143,6 +147,9 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     // Apollo turns introspection off when NODE_ENV=production; the IDE needs it, and only
     // authenticated callers ever reach this server.
     introspection: true,
+    // Automatic persisted queries share one cache across users: whether a hash is known
+    // tells one user what another asked (an NHS number in a query text). Off.
+    persistedQueries: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
@@ -160,7 +167,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
   const gate = createRequestGate({ authenticate: options.authenticate, rateLimitPerMinute: options.rateLimitPerMinute });
   const graphql = createGraphQLHandler(apollo, {
     maxBodyBytes: options.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes,
-    verify: (req) => gate.verify(req),
+    authorize: (req) => gate.verify(req),
     context: (req) => gate.context(req),
   });
   const ide = createIdeHandler({
@@ -168,7 +175,12 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     examples: options.ideExamples ?? [],
     ...(options.ideDefaultHeaders ? { defaultHeaders: options.ideDefaultHeaders } : {}),
   });
-  const server = await startHttpServer(createGatewayRoutes({ pool, registry, metrics, graphql, ide, publish: handlePublish, locator }), { port: options.port, host: options.host ?? GATEWAY_DEFAULTS.host, logger });
+  const server = await startHttpServer(createGatewayRoutes({ pool, trail, registry, metrics, graphql, ide, publish: handlePublish, locator }), {
+    port: options.port,
+    host: options.host ?? GATEWAY_DEFAULTS.host,
+    logger,
+    ...(options.httpTimeouts ? { timeouts: options.httpTimeouts } : {}),
+  });
   const { port, baseUrl } = server;
   logger.info({ url: `${baseUrl}/graphql` }, 'gateway listening');
   return {

@@ -17,7 +17,7 @@ import { ensureDatabase, withDatabase } from '../lib/db/createPool';
 import { migrate } from '../lib/db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/startEmbeddedPostgres';
 import { formatNhsNumber } from '../lib/domain/parseNhsNumber';
-import { ensureDemoKeys, issueDemoToken } from '../dev/demoKeys';
+import { DEMO_AUDIENCE, DEMO_ISSUER, ensureDemoKeys, issueDemoToken } from '../dev/demoKeys';
 import { ROOT, spawnService } from '../dev/spawnService';
 import { deriveRegionSecret } from '../lib/security/gatewaySignature';
 import { listMultiRegionNhsNumbers } from '../subgraphs/region/synthetic/listMultiRegionNhsNumbers';
@@ -119,6 +119,8 @@ async function main(): Promise<void> {
         GATEWAY_SHARED_SECRET: deriveRegionSecret(regionSigningKey, region.code),
         ...publishTo,
         JWKS_FILE: keys.jwksFile,
+        JWT_ISSUER: DEMO_ISSUER,
+        JWT_AUDIENCE: DEMO_AUDIENCE,
       });
       say(`${region.code} (${region.name}) serving ${info.url}`);
       return { ...region, url: info.url! };
@@ -133,6 +135,8 @@ async function main(): Promise<void> {
     HOST: gatewayHost,
     DATABASE_URL: withDatabase(adminUrl, 'national'),
     JWKS_FILE: keys.jwksFile,
+    JWT_ISSUER: DEMO_ISSUER,
+    JWT_AUDIENCE: DEMO_AUDIENCE,
     REGION_SIGNING_KEY: regionSigningKey,
     IDE_EXAMPLE_NHS_NUMBER: tryNumber,
   });

@@ -1,4 +1,5 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { withDeadline } from '../../lib/async/withDeadline';
 import type { User } from '../../lib/auth/Principal';
 import type { AuditRegion } from './AuditCollector';
 
@@ -29,6 +30,7 @@ interface Row {
   role: string;
   organisation: string | null;
   purpose_of_use: string | null;
+  purpose_source: string | null;
   nhs_numbers: string[];
   study_uids: string[];
   operation_name: string | null;
@@ -39,26 +41,75 @@ interface Row {
 
 /** The append-only audit trail in the national database (schema/migrations/national/002). */
 export class AuditTrail {
-  constructor(private readonly pool: Pool) {}
+  /** @param budgetMs how long a write (or a readiness probe) may take before it counts as failed. */
+  constructor(
+    private readonly pool: Pool,
+    private readonly budgetMs: number,
+  ) {}
 
-  /** Throws when the record cannot be written; the caller then withholds the data. */
+  /**
+   * Throws when the record cannot be written within the budget; the caller then withholds
+   * the data. The server gives up at the budget too (lock and statement timeouts local to
+   * the transaction), so a locked table does not pile up connections waiting on it.
+   */
   async write(record: AuditRecord): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO audit_event (user_id, role, organisation, purpose_of_use, nhs_numbers, study_uids, operation_name, regions, outcome, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        record.user.id,
-        record.user.role,
-        record.user.organisation,
-        record.user.purposeOfUse,
-        record.nhsNumbers,
-        record.studyUids,
-        record.operationName,
-        JSON.stringify(record.regions),
-        record.outcome,
-        record.requestId,
-      ],
-    );
+    await withDeadline(this.insert(record), this.budgetMs, 'audit write');
+  }
+
+  /** Whether a row could be appended now: takes the lock an INSERT needs without waiting, then rolls back. */
+  async probe(): Promise<boolean> {
+    try {
+      await withDeadline(
+        this.inTransaction(async (client) => {
+          await client.query('LOCK TABLE audit_event IN ROW EXCLUSIVE MODE NOWAIT');
+          await client.query('ROLLBACK');
+        }),
+        this.budgetMs,
+        'audit probe',
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async inTransaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.pool.connect();
+    let failed = false;
+    try {
+      await client.query('BEGIN');
+      await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $1, true)", [`${this.budgetMs}ms`]);
+      await work(client);
+    } catch (err) {
+      failed = true;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release(failed);
+    }
+  }
+
+  private async insert(record: AuditRecord): Promise<void> {
+    await this.inTransaction(async (client) => {
+      await client.query(
+        `INSERT INTO audit_event (user_id, role, organisation, purpose_of_use, nhs_numbers, study_uids, operation_name, regions, outcome, request_id, purpose_source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [
+          record.user.id,
+          record.user.role,
+          record.user.organisation,
+          record.user.purposeOfUse,
+          record.nhsNumbers,
+          record.studyUids,
+          record.operationName,
+          JSON.stringify(record.regions),
+          record.outcome,
+          record.requestId,
+          record.user.purposeSource,
+        ],
+      );
+      await client.query('COMMIT');
+    });
   }
 
   async find(query: AuditQuery) {
@@ -82,7 +133,7 @@ export class AuditTrail {
     }
     params.push(query.first);
     const { rows } = await this.pool.query<Row>(
-      `SELECT id, at, user_id, role, organisation, purpose_of_use, nhs_numbers, study_uids, operation_name, regions, outcome, request_id
+      `SELECT id, at, user_id, role, organisation, purpose_of_use, purpose_source, nhs_numbers, study_uids, operation_name, regions, outcome, request_id
        FROM audit_event ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
@@ -93,6 +144,7 @@ export class AuditTrail {
       role: r.role,
       organisation: r.organisation,
       purposeOfUse: r.purpose_of_use,
+      purposeSource: r.purpose_source,
       nhsNumbers: r.nhs_numbers,
       studyUids: r.study_uids,
       operationName: r.operation_name,

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GATEWAY_ERRORS, gatewayError, GatewayErrorCode } from '../errors';
 import type { GatewayContext } from '../GatewayContext';
 import type { AccessPolicy } from './AccessPolicy';
+import { executedDocument } from './executedDocument';
 
 /**
  * Enforces the schema's @access rules once the operation is parsed and validated, before
@@ -12,8 +13,8 @@ export function accessPlugin(policy: AccessPolicy): ApolloServerPlugin<GatewayCo
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, schema, contextValue }) {
-          const { denials, identifiable } = policy.check(schema, document, contextValue.user);
+        async didResolveOperation({ document, operation, schema, contextValue }) {
+          const { denials, identifiable } = policy.check(schema, executedDocument(document, operation), contextValue.user);
           if (identifiable) contextValue.audit.identifiable = true;
           const first = denials[0];
           if (first) {

@@ -5,6 +5,7 @@ import type { Authenticate } from '../../lib/auth/createAuthenticator';
 import { requireUser } from '../../lib/auth/requireUser';
 import type { Refusal } from '../../lib/http/createGraphQLHandler';
 import { AuditCollector } from '../audit/AuditCollector';
+import { createDeferred } from '../../lib/async/createDeferred';
 import { GATEWAY_DEFAULTS } from '../defaults';
 import { GATEWAY_ERRORS } from '../errors';
 import type { GatewayContext, User } from '../GatewayContext';
@@ -46,7 +47,7 @@ export function createRequestGate(options: RequestGateOptions): RequestGate {
       const user = users.get(req);
       if (!user) throw new Error('request reached GraphQL without a verified user');
       // Always ours: the audit trail's request id must not be chosen by the caller.
-      return { user, requestId: randomUUID(), audit: new AuditCollector() };
+      return { user, requestId: randomUUID(), audit: new AuditCollector(), auditSettled: createDeferred() };
     },
   };
 }

@@ -9,7 +9,12 @@ export interface GraphQLHandlerOptions<TContext extends BaseContext> {
   maxBodyBytes: number;
   /** Builds the per-request context (fresh DataLoaders live here). */
   context: (req: IncomingMessage, rawBody: string) => Promise<TContext>;
-  /** Checks the raw request before GraphQL sees it (signature, token); a refusal is answered as is. */
+  /**
+   * Checks the request's headers before its body is read (the bearer token, the rate
+   * limit): an anonymous caller never gets to make us buffer a body. A refusal is answered as is.
+   */
+  authorize?: (req: IncomingMessage) => Promise<Refusal | null>;
+  /** Checks the raw request before GraphQL sees it (a signature over the body); a refusal is answered as is. */
   verify?: (req: IncomingMessage, rawBody: string) => Refusal | null | Promise<Refusal | null>;
   /** Headers that sign a complete answer body (a region's answers to the gateway). */
   signAnswer?: (req: IncomingMessage, body: string) => Record<string, string>;
@@ -31,7 +36,11 @@ export function sendRefusal(res: ServerResponse, refusal: Refusal): void {
 /** Thrown by {@link readBody} when a request body is larger than allowed. */
 export class BodyTooLargeError extends Error {}
 
-/** Reads a request body as text, refusing more than `limit` bytes. */
+/**
+ * Reads a request body as text, refusing more than `limit` bytes. Past the limit the rest
+ * is read and thrown away rather than the connection reset, so the client gets its 413
+ * (declared or chunked alike); the server's request timeout bounds how long that may take.
+ */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -42,15 +51,18 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        chunks.length = 0;
+        req.off('data', onData);
+        req.resume();
         reject(new BodyTooLargeError(`request body exceeds ${limit} bytes`));
-        req.destroy();
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
@@ -73,6 +85,13 @@ export function createGraphQLHandler<TContext extends BaseContext>(
   options: GraphQLHandlerOptions<TContext>,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
+    const denied = (await options.authorize?.(req)) ?? null;
+    if (denied) {
+      // The body is never read: discard it, bounded by the server's request timeout.
+      req.resume();
+      sendRefusal(res, denied);
+      return;
+    }
     let raw = '';
     try {
       raw = req.method === 'POST' ? await readBody(req, options.maxBodyBytes) : '';

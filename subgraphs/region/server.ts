@@ -134,7 +134,8 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
   const authenticate = options.authenticate;
   const handleIngest = createGraphQLHandler(ingest, {
     maxBodyBytes: maxBodyBytes * 8,
-    verify: async (req) => {
+    // Decided on the token alone, before a byte of the (up to 8 MiB) body is buffered.
+    authorize: async (req) => {
       if (!authenticate) return { error: REGION_ERRORS.NOT_FOUND, message: 'ingest is disabled on this region' };
       const checked = requireUser(await authenticate(req), { unauthenticated: REGION_ERRORS.UNAUTHENTICATED, anonymousMessage: 'ingest needs an archive bearer token', challenge: false });
       if ('refusal' in checked) return checked.refusal;

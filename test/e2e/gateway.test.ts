@@ -141,7 +141,8 @@ describe('national gateway over three real regions', () => {
     const fly = await topology.addRegion({ code: 'FLY', name: 'In Flight', studies: [studyInput('61', mover, { studyDate: '2002-02-02' })] });
     const proxy = await startDelayProxy(fly.url, 800);
     try {
-      expect((await topology.register('FLY', 'In Flight', proxy.url)).errors).toBeUndefined();
+      // A budget far above the proxy's delay, so that a busy machine cannot turn it into a timeout.
+      expect((await topology.register('FLY', 'In Flight', proxy.url, 10_000)).errors).toBeUndefined();
       const inFlight = topology.query(HISTORY, { nhs: mover });
       await proxy.queryArrived; // the fan-out has reached the region
       const dereg = await postGraphQL(topology.gatewayUrl, `mutation { deregisterRegion(code: "FLY") { deregistered } }`, {}, topology.adminHeaders);

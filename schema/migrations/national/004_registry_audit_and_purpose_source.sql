@@ -27,3 +27,7 @@ CREATE TRIGGER registry_event_no_truncate BEFORE TRUNCATE ON registry_event
 REVOKE ALL ON registry_event FROM PUBLIC;
 GRANT SELECT, INSERT ON registry_event TO imaging_gateway_app;
 GRANT USAGE ON SEQUENCE registry_event_id_seq TO imaging_gateway_app;
+
+-- Whether an access's purpose of use was stated by the identity provider (token claim) or
+-- asserted by the caller (X-Purpose-Of-Use header).
+ALTER TABLE audit_event ADD COLUMN purpose_source text CHECK (purpose_source IN ('TOKEN', 'HEADER'));
