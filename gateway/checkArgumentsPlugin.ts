@@ -61,6 +61,7 @@ export function checkArgumentsPlugin(): ApolloServerPlugin<GatewayContext> {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request, contextValue, schema, operation }) {
+          if (!operation) return;
           const subjects = findNamedSubjects(executedDocument(document, operation), coercedVariables(schema, operation, request.variables ?? {}));
           for (const n of subjects.nhsNumbers) contextValue.audit.nhsNumbers.add(n);
           for (const u of subjects.studyUids) contextValue.audit.studyUids.add(u);

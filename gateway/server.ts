@@ -18,6 +18,7 @@ import { accessPlugin } from './auth/accessPlugin';
 import { createRequestGate } from './auth/createRequestGate';
 import { createPatientLocator, type LocatorSettings } from './locator/createPatientLocator';
 import { checkArgumentsPlugin } from './checkArgumentsPlugin';
+import { operationPlugin } from './operationPlugin';
 import { composeSupergraph, NATIONAL_SDL, SUBGRAPH } from './composeSupergraph';
 import { createGatewayRoutes } from './createGatewayRoutes';
 import { GATEWAY_DEFAULTS } from './defaults';
@@ -131,7 +132,9 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     maxDepth: { n: options.limits?.maxDepth ?? GATEWAY_DEFAULTS.maxDepth },
     costLimit: { maxCost: options.limits?.maxCost ?? GATEWAY_DEFAULTS.maxCost },
     maxAliases: { n: options.limits?.maxAliases ?? GATEWAY_DEFAULTS.maxAliases },
-    maxTokens: { n: options.limits?.maxTokens ?? GATEWAY_DEFAULTS.maxTokens },
+    // graphql-armor's token limit re-parses in a hook, where a syntax error became a 500;
+    // graphql-js enforces the same limit while parsing (parseOptions below): a clean 400.
+    maxTokens: { enabled: false },
     maxDirectives: { n: 20 },
     blockFieldSuggestion: { enabled: true },
   }).protect();
@@ -153,12 +156,14 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
+      operationPlugin(),
       accessPlugin(policy),
       checkArgumentsPlugin(),
       auditPlugin(trail, logger),
       metricsPlugin(metrics, logger),
     ],
     validationRules: armor.validationRules,
+    parseOptions: { maxTokens: options.limits?.maxTokens ?? GATEWAY_DEFAULTS.maxTokens },
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorMasker(logger, 'Internal error in the national gateway'),

@@ -14,6 +14,8 @@ export function accessPlugin(policy: AccessPolicy): ApolloServerPlugin<GatewayCo
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, schema, contextValue }) {
+          // Nothing will execute (operationPlugin refuses it): nothing to judge or record.
+          if (!operation) return;
           const { denials, identifiable } = policy.check(schema, executedDocument(document, operation), contextValue.user);
           if (identifiable) contextValue.audit.identifiable = true;
           const first = denials[0];

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { ErrorCodeDefinition } from '../errors/ErrorCodeDefinition';
 import { HTTP_ERRORS } from './httpErrors';
+import { requestErrorStatus } from './requestErrorStatus';
 
 /** Options for {@link createGraphQLHandler}. */
 export interface GraphQLHandlerOptions<TContext extends BaseContext> {
@@ -128,6 +129,7 @@ export function createGraphQLHandler<TContext extends BaseContext>(
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      res.statusCode = requestErrorStatus(res.statusCode, req.headers.accept, response.body.string);
       for (const [key, value] of Object.entries(options.signAnswer?.(req, response.body.string) ?? {})) res.setHeader(key, value);
       res.end(response.body.string);
       return;
