@@ -1,12 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pool } from 'pg';
 import type { AuditTrail } from './audit/AuditTrail';
+import { withDeadline } from '../lib/async/withDeadline';
 import { sendJson, sendRefusal } from '../lib/http/createGraphQLHandler';
 import { GATEWAY_ERRORS } from './errors';
 import type { GatewayMetrics } from './observability/createGatewayMetrics';
 import type { RegionRegistry } from './registry/RegionRegistry';
 import type { PatientLocator } from './locator/PatientLocator';
 import { PUBLISH_PATH } from '../lib/locator/membershipProtocol';
+
+/** A readiness probe answers within this even when the database does not. */
+const READINESS_BUDGET_MS = 2000;
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -48,7 +52,7 @@ export function createGatewayRoutes(targets: GatewayRouteTargets) {
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz': {
         try {
-          await pool.query('SELECT 1');
+          await withDeadline(pool.query('SELECT 1'), READINESS_BUDGET_MS, 'readiness check');
         } catch {
           return sendJson(res, 503, { status: 'national database unreachable' });
         }

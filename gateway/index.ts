@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   }
   const authenticate = authenticatorFromEnv();
   if (!authenticate) throw new Error('the gateway needs JWKS_FILE or JWKS_URL to verify callers');
-  const migrator = createPool(databaseUrl, logger, { max: 1, statement_timeout: 0, lock_timeout: 0 });
+  const migrator = createPool(databaseUrl, logger, { max: 1, statement_timeout: 0, query_timeout: 0, lock_timeout: 0 });
   const applied = await migrate(migrator, 'national');
   await migrator.end();
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');

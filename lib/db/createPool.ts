@@ -16,11 +16,16 @@ export function createPool(connectionString: string, logger: Logger, extra: Pool
     idleTimeoutMillis: POOL_DEFAULTS.idleTimeoutMillis,
     connectionTimeoutMillis: POOL_DEFAULTS.connectionTimeoutMillis,
     statement_timeout: POOL_DEFAULTS.statementTimeoutMs,
+    query_timeout: POOL_DEFAULTS.queryTimeoutMs,
     lock_timeout: POOL_DEFAULTS.lockTimeoutMs,
     idle_in_transaction_session_timeout: POOL_DEFAULTS.idleInTransactionTimeoutMs,
     ...extra,
   });
   pool.on('error', (err) => logger.error({ err: err.message }, 'idle PostgreSQL client error'));
+  // pg-pool listens for errors only on idle clients: a connection that drops while a client
+  // is checked out (a query in flight, an abandoned audit write) would otherwise crash the
+  // process. The query in flight fails on its own; this only keeps the process alive.
+  pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err: err.message }, 'PostgreSQL connection lost')));
   return pool;
 }
 

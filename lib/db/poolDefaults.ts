@@ -10,6 +10,11 @@ export const POOL_DEFAULTS = {
   connectionTimeoutMillis: 5_000,
   /** Longest any one statement may run on the server, ms. */
   statementTimeoutMs: 30_000,
+  /**
+   * Client-side bound on one query, ms: a server that stopped answering (a network
+   * partition, not a refusal) never trips the server-side bounds above.
+   */
+  queryTimeoutMs: 35_000,
   /** Longest any one statement may wait for a lock, ms. */
   lockTimeoutMs: 10_000,
   /** A transaction left open and idle is ended by the server after this, ms. */
