@@ -16,6 +16,7 @@ import { AuditTrail } from './audit/AuditTrail';
 import { AccessPolicy } from './auth/AccessPolicy';
 import { accessPlugin } from './auth/accessPlugin';
 import { createRequestGate } from './auth/createRequestGate';
+import { createSharedRateLimiter } from './auth/createSharedRateLimiter';
 import { createPatientLocator, type LocatorSettings } from './locator/createPatientLocator';
 import { checkArgumentsPlugin } from './checkArgumentsPlugin';
 import { operationPlugin } from './operationPlugin';
@@ -169,7 +170,10 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     formatError: createErrorMasker(logger, 'Internal error in the national gateway'),
   });
   await apollo.start();
-  const gate = createRequestGate({ authenticate: options.authenticate, rateLimitPerMinute: options.rateLimitPerMinute });
+  const gate = createRequestGate({
+    authenticate: options.authenticate,
+    rateLimit: createSharedRateLimiter(pool, options.rateLimitPerMinute ?? GATEWAY_DEFAULTS.rateLimitPerMinute, logger),
+  });
   const graphql = createGraphQLHandler(apollo, {
     maxBodyBytes: options.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes,
     authorize: (req) => gate.verify(req),

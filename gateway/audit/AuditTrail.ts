@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { withDeadline } from '../../lib/async/withDeadline';
+import { DeadlineExceededError, withDeadline } from '../../lib/async/withDeadline';
 import type { User } from '../../lib/auth/Principal';
 import type { AuditRegion } from './AuditCollector';
 
@@ -53,7 +53,28 @@ export class AuditTrail {
    * the transaction), so a locked table does not pile up connections waiting on it.
    */
   async write(record: AuditRecord): Promise<void> {
-    await withDeadline(this.insert(record), this.budgetMs, 'audit write');
+    // The commit is the decision: a row is committed only if COMMIT was sent within the
+    // budget (and then the caller waits for it), so a withheld answer never leaves a row
+    // saying it was released, and a released answer always has its row.
+    const state: { value: 'running' | 'committing' | 'abandoned' } = { value: 'running' };
+    const work = this.insert(record, () => {
+      if (state.value === 'abandoned') return false;
+      state.value = 'committing';
+      return true;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.budgetMs);
+    });
+    try {
+      if ((await Promise.race([work.then(() => 'done' as const), late])) === 'done') return;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (state.value === 'committing') return work;
+    state.value = 'abandoned';
+    work.catch(() => undefined);
+    throw new DeadlineExceededError(`audit write did not finish within ${this.budgetMs} ms`);
   }
 
   /** Whether a row could be appended now: takes the lock an INSERT needs without waiting, then rolls back. */
@@ -89,7 +110,7 @@ export class AuditTrail {
     }
   }
 
-  private async insert(record: AuditRecord): Promise<void> {
+  private async insert(record: AuditRecord, mayCommit: () => boolean): Promise<void> {
     await this.inTransaction(async (client) => {
       await client.query(
         `INSERT INTO audit_event (user_id, role, organisation, purpose_of_use, nhs_numbers, study_uids, operation_name, regions, outcome, request_id, purpose_source)
@@ -108,6 +129,7 @@ export class AuditTrail {
           record.user.purposeSource,
         ],
       );
+      if (!mayCommit()) throw new DeadlineExceededError('audit write abandoned after its budget');
       await client.query('COMMIT');
     });
   }

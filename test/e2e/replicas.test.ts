@@ -1,0 +1,87 @@
+import { postGraphQL } from '../support/postGraphQL';
+import { startNginx } from '../support/startNginx';
+import { startTopology, type Topology } from '../support/startTopology';
+import { studyInput, testNhsNumber } from '../support/studyInputs';
+
+const REFRESH_MS = 1000;
+const LIMIT_PER_MINUTE = 20;
+const HISTORY = `query($nhs: String!) { patient(nhsNumber: $nhs) { imagingHistory { complete studies { region { code } } } } }`;
+
+describe('two gateway replicas behind a real nginx over one national database', () => {
+  let topology: Topology;
+  let replica: Awaited<ReturnType<Topology['startGatewayReplica']>>;
+  let nginx: Awaited<ReturnType<typeof startNginx>>;
+  const patient = testNhsNumber(9501);
+  const hostPort = (url: string) => new URL(url).host;
+
+  beforeAll(async () => {
+    topology = await startTopology({
+      regions: [{ code: 'LDS', name: 'West Yorkshire', studies: [studyInput('95.1', patient)] }],
+      gatewayEnv: { LOCATOR: 'off', REGISTRY_REFRESH_MS: String(REFRESH_MS), RATE_LIMIT_PER_MINUTE: String(LIMIT_PER_MINUTE) },
+    });
+    replica = await topology.startGatewayReplica();
+    nginx = await startNginx([hostPort(topology.gatewayUrl), hostPort(replica.url)]);
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+    await topology.stop();
+  });
+
+  const clinician = (sub: string) => topology.auth.headers({ role: 'CLINICIAN', sub, purposeOfUse: 'DIRECT_CARE' });
+
+  it('a region registered through one replica is served by the other within a few refresh intervals', async () => {
+    const added = await topology.addRegion({ code: 'NEW', name: 'New Region', studies: [studyInput('95.2', patient)] });
+    expect((await topology.register('NEW', 'New Region', added.url)).errors).toBeUndefined();
+    const headers = await clinician('dr-replicas');
+    const started = Date.now();
+    let codes: string[] = [];
+    while (Date.now() - started < REFRESH_MS * 10) {
+      const res = await postGraphQL(replica.url, HISTORY, { nhs: patient }, headers);
+      codes = res.data.patient.imagingHistory.studies.map((s: { region: { code: string } }) => s.region.code).sort();
+      if (codes.includes('NEW')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(codes).toEqual(['LDS', 'NEW']);
+    // And through the load balancer, whichever replica answers.
+    for (let i = 0; i < 4; i++) {
+      const res = await postGraphQL(`${nginx.url}/graphql`, HISTORY, { nhs: patient }, headers);
+      expect(res.data.patient.imagingHistory.studies.length).toBe(2);
+    }
+  });
+
+  it('the per-user rate limit holds across replicas: the load balancer does not double it', async () => {
+    const headers = await clinician('dr-rate-limited');
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMIT_PER_MINUTE + 10; i++) statuses.push((await postGraphQL(`${nginx.url}/graphql`, '{ __typename }', {}, headers)).status);
+    expect(statuses.filter((s) => s === 200).length).toBe(LIMIT_PER_MINUTE);
+    expect(statuses.filter((s) => s === 429).length).toBe(10);
+  });
+
+  it('a replica killed under load loses only the requests it had in flight', async () => {
+    const workers = 4;
+    const perWorker = 15;
+    const results: number[] = [];
+    let sent = 0;
+    let killed = false;
+    const worker = async (w: number) => {
+      const headers = await clinician(`dr-load-${w}`);
+      for (let i = 0; i < perWorker; i++) {
+        sent++;
+        if (sent === 20 && !killed) {
+          killed = true;
+          replica.process.child.kill('SIGKILL');
+        }
+        try {
+          const res = await postGraphQL(`${nginx.url}/graphql`, HISTORY, { nhs: patient }, headers);
+          results.push(res.status === 200 && res.data.patient.imagingHistory.complete === true ? 200 : res.status);
+        } catch {
+          results.push(-1);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
+    expect(results.length).toBe(workers * perWorker);
+    // At most one request per client was in flight at the killed replica.
+    expect(results.filter((s) => s !== 200).length).toBeLessThanOrEqual(workers);
+  });
+});
