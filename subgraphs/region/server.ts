@@ -24,6 +24,8 @@ import { createIngestResolvers } from './ingest/createIngestResolvers';
 import { createRegionMembership } from './membership/createRegionMembership';
 import type { MembershipPublisher } from './membership/MembershipPublisher';
 import { answerHeaders } from './answerHeaders';
+import { createNonceStore } from './createNonceStore';
+import { verifyShared } from './verifyShared';
 
 const INGEST_SDL = fs.readFileSync(path.join(SCHEMA_DIR, 'region-ingest.graphql'), 'utf8');
 
@@ -117,10 +119,12 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
   await ingest.start();
   const maxBodyBytes = options.maxBodyBytes ?? REGION_DEFAULTS.maxBodyBytes;
   const verifier = new SignatureVerifier(options.gatewaySecret);
+  const nonces = createNonceStore(pool, logger);
   const handleSubgraph = createGraphQLHandler(subgraph, {
     maxBodyBytes,
-    verify: (req, raw) => {
-      const check = verifier.verify(req.headers[SIGNATURE_HEADER] as string | undefined, raw);
+    verify: async (req, raw) => {
+      const header = req.headers[SIGNATURE_HEADER] as string | undefined;
+      const check = await verifyShared(verifier, nonces, header, raw);
       if (check.ok) return null;
       // Logged: an unsigned or replayed call to a region is an attempt to bypass the gateway.
       logger.warn({ reason: check.reason, remote: req.socket.remoteAddress }, 'rejected request without a valid gateway signature');
@@ -181,6 +185,7 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
       await ingest.stop();
       cache.close();
       verifier.close();
+      nonces.close();
       membership.close();
     },
   };

@@ -1,3 +1,5 @@
+import { DEMO_AUDIENCE, DEMO_ISSUER } from '../../dev/demoKeys';
+import { spawnService } from '../../dev/spawnService';
 import { postGraphQL } from '../support/postGraphQL';
 import { startNginx } from '../support/startNginx';
 import { startTopology, type Topology } from '../support/startTopology';
@@ -83,5 +85,33 @@ describe('two gateway replicas behind a real nginx over one national database', 
     expect(results.length).toBe(workers * perWorker);
     // At most one request per client was in flight at the killed replica.
     expect(results.filter((s) => s !== 200).length).toBeLessThanOrEqual(workers);
+  });
+
+  it("a request captured on its way to one replica of a region is refused as a replay by the region's other replica", async () => {
+    const lds = topology.regions.get('LDS')!;
+    const second = await spawnService('subgraphs/region/index.ts', {
+      env: {
+        LOG_LEVEL: 'silent',
+        REGION_CODE: 'LDS',
+        REGION_NAME: lds.name,
+        PORT: '0',
+        DATABASE_URL: lds.databaseUrl,
+        GATEWAY_SHARED_SECRET: topology.auth.regionSecret('LDS'),
+        JWKS_FILE: topology.auth.jwksFile,
+        JWT_ISSUER: DEMO_ISSUER,
+        JWT_AUDIENCE: DEMO_AUDIENCE,
+      },
+    });
+    try {
+      const body = JSON.stringify({ query: `{ patient(nhsNumber: "${patient}") { nhsNumber } }` });
+      const headers = { 'content-type': 'application/json', ...topology.auth.sign('LDS')(body) };
+      const first = await fetch(lds.url, { method: 'POST', headers, body });
+      expect(first.status).toBe(200);
+      const replayed = await fetch(second.info.url!, { method: 'POST', headers, body });
+      expect(replayed.status).toBe(401);
+      expect(await replayed.text()).toMatch(/replayed/);
+    } finally {
+      await second.stop();
+    }
   });
 });

@@ -6,6 +6,8 @@ import { MAX_CHANGES_PER_MESSAGE, purposeBound, SIGNATURE_PURPOSE, type Membersh
 import { SIGNATURE_HEADER, type SignatureVerifier } from '../../../lib/security/gatewaySignature';
 import { readMembershipChanges, readMembershipPosition } from './readMembership';
 import { answerHeaders } from '../answerHeaders';
+import type { NonceStore } from '../createNonceStore';
+import { verifyShared } from '../verifyShared';
 
 /** Options for {@link createMembershipHandler}. */
 export interface MembershipHandlerOptions {
@@ -14,6 +16,8 @@ export interface MembershipHandlerOptions {
   region: string;
   /** Verifies the gateway's signature (bound to the membership-read purpose). */
   verifier: SignatureVerifier;
+  /** The region's shared replay memory (every replica's). */
+  nonces: NonceStore;
   /** This region's secret: answers are signed with it over the read's nonce. */
   secret: string;
   /** Called with every position read, so GraphQL answers can carry a current sequence. */
@@ -39,7 +43,7 @@ export function createMembershipHandler(options: MembershipHandlerOptions): (req
       if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: err.message });
       throw err;
     }
-    const check = verifier.verify(req.headers[SIGNATURE_HEADER] as string | undefined, purposeBound(SIGNATURE_PURPOSE.read, raw));
+    const check = await verifyShared(verifier, options.nonces, req.headers[SIGNATURE_HEADER] as string | undefined, purposeBound(SIGNATURE_PURPOSE.read, raw));
     if (!check.ok) {
       logger.warn({ reason: check.reason, remote: req.socket.remoteAddress }, 'rejected membership read without a valid gateway signature');
       return sendJson(res, 401, { error: `membership reads must be signed by the national gateway (${check.reason})` });
