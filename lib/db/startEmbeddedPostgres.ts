@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../net/freePort';
+import { assertTraversable } from './assertTraversable';
 
 /** Options for {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -87,21 +88,4 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
 function durabilityFlags(durable: boolean): string[] {
   const on = durable ? 'on' : 'off';
   return ['-c', `fsync=${on}`, '-c', `synchronous_commit=${on}`, '-c', `full_page_writes=${on}`];
-}
-
-/**
- * As root the server runs as the `postgres` OS user, which must be able to reach the data
- * directory: a clone under a 0700 home would otherwise fail with a bare `initdb EACCES`.
- */
-function assertTraversable(dir: string): void {
-  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
-    const { mode } = fs.statSync(current);
-    if ((mode & 0o001) === 0) {
-      throw new Error(
-        `the embedded PostgreSQL runs as the "postgres" OS user, which cannot reach ${dir}: ${current} is not traversable by other users ` +
-          `(mode ${(mode & 0o777).toString(8)}). Set DATA_DIR to a directory it can reach (for example under /tmp), chmod o+x ${current}, or set DATABASE_URL.`,
-      );
-    }
-    if (current === path.dirname(current)) return;
-  }
 }
