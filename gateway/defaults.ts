@@ -29,6 +29,8 @@ export const GATEWAY_DEFAULTS = {
   /** Most open connections to one region; keep-alive reuses them. */
   connectionsPerRegion: 32,
   maxBodyBytes: 256 * 1024,
+  /** Region key ids: the first signs requests to regions, every one is accepted from them. */
+  regionKeyIds: '1',
   /** How long an audit write may take before the answer is withheld (503 AUDIT_UNAVAILABLE), ms. */
   auditTimeoutMs: 2000,
   ideExampleNhsNumber: '9990000018',

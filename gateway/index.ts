@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     host: envString('HOST', GATEWAY_DEFAULTS.host),
     authenticate,
     regionSigningKey: envString('REGION_SIGNING_KEY'),
+    regionKeyIds: envString('REGION_KEY_IDS', GATEWAY_DEFAULTS.regionKeyIds),
     suppressionThreshold: envNumber('SUPPRESSION_THRESHOLD', GATEWAY_DEFAULTS.suppressionThreshold, { min: 1, max: 1000 }),
     rateLimitPerMinute: envNumber('RATE_LIMIT_PER_MINUTE', GATEWAY_DEFAULTS.rateLimitPerMinute, { min: 1, max: 1_000_000 }),
     limits: {

@@ -48,6 +48,8 @@ export interface GatewayServerOptions {
   authenticate: Authenticate;
   /** Master key from which each region's request-signing secret is derived. */
   regionSigningKey: string;
+  /** Region key ids, comma-separated: the first signs, all are accepted. @defaultValue GATEWAY_DEFAULTS.regionKeyIds */
+  regionKeyIds?: string;
   /** Activity counts below this are never shown exactly. @defaultValue GATEWAY_DEFAULTS.suppressionThreshold */
   suppressionThreshold?: number;
   /** Requests per user per minute before RATE_LIMITED. @defaultValue GATEWAY_DEFAULTS.rateLimitPerMinute */
@@ -100,7 +102,8 @@ export interface RunningGateway {
  */
 export async function createGatewayServer(options: GatewayServerOptions): Promise<RunningGateway> {
   const { pool, logger } = options;
-  const signFor = createRegionSigner(options.regionSigningKey);
+  const keyIds = (options.regionKeyIds ?? GATEWAY_DEFAULTS.regionKeyIds).split(',').map((k) => k.trim()).filter((k) => k !== '');
+  const signFor = createRegionSigner(options.regionSigningKey, keyIds[0]);
   const checkAnswer = createAnswerChecker(options.regionSigningKey);
   const registry = new RegionRegistry({
     pool,
@@ -112,7 +115,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
   });
   await registry.start();
   const metrics = createGatewayMetrics(() => registry.list());
-  const { locator, handlePublish } = await createPatientLocator({ pool, logger, registry, signFor, checkAnswer, masterKey: options.regionSigningKey, settings: options.locator ?? {} });
+  const { locator, handlePublish } = await createPatientLocator({ pool, logger, registry, signFor, checkAnswer, keyIds, masterKey: options.regionSigningKey, settings: options.locator ?? {} });
   const fanOut = new FanOutDataSource({
     registry,
     schema: regionSubgraphSchema(),

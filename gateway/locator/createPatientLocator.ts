@@ -40,6 +40,8 @@ export async function createPatientLocator(options: {
   signFor: RegionSigner;
   checkAnswer: AnswerChecker;
   masterKey: string;
+  /** Region key ids accepted on publications (README, "Rotating region secrets"). */
+  keyIds: readonly string[];
   settings: LocatorSettings | false;
 }): Promise<PatientLocatorParts> {
   const { pool, logger, registry, settings } = options;
@@ -64,7 +66,10 @@ export async function createPatientLocator(options: {
     store,
     key,
     logger,
-    secretFor: (code) => deriveRegionSecret(options.masterKey, code),
+    secretFor: (code) => ({
+      signingId: options.keyIds[0]!,
+      secrets: new Map(options.keyIds.map((id) => [id, deriveRegionSecret(options.masterKey, code, id)])),
+    }),
     isRegistered: (code) => registry.get(code) !== undefined,
     onStored: (code) => locator?.refreshFromStore(code) ?? Promise.resolve(),
   });

@@ -1,4 +1,4 @@
-import { deriveRegionSecret, SIGNATURE_HEADER } from '../../lib/security/gatewaySignature';
+import { deriveRegionSecret, SIGNATURE_HEADER, signatureKeyId } from '../../lib/security/gatewaySignature';
 import { requestNonce, verifyAnswer } from '../../lib/security/regionAnswerSignature';
 
 /**
@@ -14,8 +14,10 @@ export function createAnswerChecker(masterKey: string): AnswerChecker {
   return (code, sentHeaders, answerSignature, body) => {
     const nonce = requestNonce(sentHeaders[SIGNATURE_HEADER]);
     if (nonce === null) return false;
-    let secret = secrets.get(code);
-    if (!secret) secrets.set(code, (secret = deriveRegionSecret(masterKey, code)));
+    // The answer is under the key our request was signed with.
+    const keyId = signatureKeyId(sentHeaders[SIGNATURE_HEADER]);
+    let secret = secrets.get(`${code}:${keyId}`);
+    if (!secret) secrets.set(`${code}:${keyId}`, (secret = deriveRegionSecret(masterKey, code, keyId)));
     return verifyAnswer(secret, nonce, answerSignature, body);
   };
 }

@@ -1,5 +1,6 @@
 import { DEMO_AUDIENCE, DEMO_ISSUER } from '../../dev/demoKeys';
 import { spawnService } from '../../dev/spawnService';
+import { deriveRegionSecret } from '../../lib/security/gatewaySignature';
 import { postGraphQL } from '../support/postGraphQL';
 import { startNginx } from '../support/startNginx';
 import { startTopology, type Topology } from '../support/startTopology';
@@ -112,6 +113,50 @@ describe('two gateway replicas behind a real nginx over one national database', 
       expect(await replayed.text()).toMatch(/replayed/);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('a region secret rotates without downtime: with both keys the region serves gateways signing with either; with the new key alone, only the gateway that moved', async () => {
+    const key = (id: string) => `${id}:${deriveRegionSecret(topology.auth.signingKey, 'ROT', id)}`;
+    const both = await topology.addRegion({ code: 'ROT', name: 'Rotating', studies: [studyInput('95.3', patient)], env: { GATEWAY_SHARED_SECRET: `${key('2')},${key('1')}` } });
+    const moved = await topology.startGatewayReplica({ REGION_KEY_IDS: '2,1' });
+    const headers = await clinician('dr-rotation');
+    const sources = async (url: string) => {
+      const res = await postGraphQL(url, `query($nhs: String!) { patient(nhsNumber: $nhs) { imagingHistory { sources { region { code } status } } } }`, { nhs: patient }, headers);
+      // The moved replica signs with key 2, which LDS (key 1 only) refuses: until ROT answers it, nobody does.
+      if (!res.data?.patient) return {};
+      return Object.fromEntries(res.data.patient.imagingHistory.sources.map((s: { region: { code: string }; status: string }) => [s.region.code, s.status]));
+    };
+    try {
+      expect((await topology.register('ROT', 'Rotating', both.url)).errors).toBeUndefined();
+      const until = async (url: string, status: string) => {
+        const deadline = Date.now() + REFRESH_MS * 10;
+        let seen = await sources(url);
+        while (seen.ROT !== status && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100));
+          seen = await sources(url);
+        }
+        return seen.ROT;
+      };
+      expect(await until(topology.gatewayUrl, 'OK')).toBe('OK');
+      expect(await until(moved.url, 'OK')).toBe('OK');
+      await topology.stopRegion('ROT');
+      topology.regions.get('ROT')!.process = null;
+      const newOnly = await spawnService('subgraphs/region/index.ts', {
+        env: {
+          LOG_LEVEL: 'silent', REGION_CODE: 'ROT', REGION_NAME: 'Rotating', PORT: String(both.port), DATABASE_URL: both.databaseUrl,
+          GATEWAY_SHARED_SECRET: key('2'), JWKS_FILE: topology.auth.jwksFile, JWT_ISSUER: DEMO_ISSUER, JWT_AUDIENCE: DEMO_AUDIENCE,
+        },
+      });
+      try {
+        expect(await until(moved.url, 'OK')).toBe('OK');
+        expect(await sources(topology.gatewayUrl)).toMatchObject({ ROT: 'UNAVAILABLE' });
+      } finally {
+        await newOnly.stop();
+      }
+    } finally {
+      await postGraphQL(topology.gatewayUrl, 'mutation { deregisterRegion(code: "ROT") { deregistered } }', {}, topology.adminHeaders);
+      await moved.stop();
     }
   });
 });

@@ -24,6 +24,7 @@ describe('configuration documentation', () => {
     ['`MAX_DEPTH`, `MAX_COST`, `MAX_ALIASES`, `MAX_TOKENS`', `${G.maxDepth}, ${G.maxCost}, ${G.maxAliases}, ${G.maxTokens}`],
     ['`REGION_TIMEOUT_MS`', `${G.regionTimeoutMs}`],
     ['`AUDIT_TIMEOUT_MS`', `${G.auditTimeoutMs}`],
+    ['`REGION_KEY_IDS`', G.regionKeyIds],
     ['`HTTP_HEADERS_TIMEOUT_MS`, `HTTP_REQUEST_TIMEOUT_MS`', `${H.headersTimeoutMs}, ${H.requestTimeoutMs}`],
     ['`DRAIN_TIMEOUT_MS`', `${H.drainTimeoutMs}`],
     ['`BREAKER_FAILURES`, `BREAKER_OPEN_MS`', `${G.breakerFailureThreshold}, ${G.breakerOpenMs}`],
