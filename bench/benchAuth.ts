@@ -10,6 +10,7 @@ import path from 'node:path';
 import { DEMO_AUDIENCE, DEMO_ISSUER, ensureDemoKeys, issueDemoToken } from '../dev/demoKeys';
 import { deriveRegionSecret, SIGNATURE_HEADER, signRequest } from '../lib/security/gatewaySignature';
 import { LocatorKey } from '../gateway/locator/LocatorKey';
+import { purposeBound, SIGNATURE_PURPOSE } from '../lib/locator/membershipProtocol';
 
 /** The kinds of process the bench starts (see startBenchProcess). */
 export type ServiceRole = 'region' | 'gateway' | 'stock-gateway' | 'hive-gateway';
@@ -111,7 +112,7 @@ export function benchHeaders(request: BenchRequest): Record<string, string> {
       headers.authorization = `Bearer ${request.purpose === 'register' ? current().adminToken : current().clinicianToken}`;
       return headers;
     case 'region':
-      headers[SIGNATURE_HEADER] = signRequest(regionSecret(request.regionCode), request.body);
+      headers[SIGNATURE_HEADER] = signRequest(regionSecret(request.regionCode), purposeBound(SIGNATURE_PURPOSE.graphql, request.body));
       return headers;
     case 'region-ingest':
       headers.authorization = `Bearer ${current().adminToken}`;

@@ -32,6 +32,7 @@ import { createGatewayMetrics, type GatewayMetrics } from './observability/creat
 import { metricsPlugin } from './observability/metricsPlugin';
 import { createRegionSigner } from './registry/createRegionSigner';
 import { createAnswerChecker } from './registry/createAnswerChecker';
+import { purposeBound, SIGNATURE_PURPOSE } from '../lib/locator/membershipProtocol';
 import { RegistryAuditTrail } from './audit/RegistryAuditTrail';
 import { RegionRegistry } from './registry/RegionRegistry';
 
@@ -123,7 +124,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     metrics,
     defaultTimeoutMs: options.regionTimeoutMs,
     suppressionThreshold: options.suppressionThreshold,
-    regionHeaders: (region, body) => signFor(region.code, body),
+    regionHeaders: (region, body) => signFor(region.code, purposeBound(SIGNATURE_PURPOSE.graphql, body)),
     checkAnswer: (region, sent, signature, body) => checkAnswer(region.code, sent, signature, body),
     ...(locator ? { locator } : {}),
   });

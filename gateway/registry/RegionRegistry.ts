@@ -5,6 +5,7 @@ import { GATEWAY_DEFAULTS } from '../defaults';
 import { parseRegionCode, REGION_CODE_RULE } from '../../lib/domain/parseRegionCode';
 import { checkRegionEndpoint } from './checkRegionEndpoint';
 import type { AnswerChecker } from './createAnswerChecker';
+import { purposeBound, SIGNATURE_PURPOSE } from '../../lib/locator/membershipProtocol';
 
 /** A registered region as the fan-out sees it. */
 export interface RegionEndpoint {
@@ -128,7 +129,7 @@ export class RegionRegistry {
     const check = await checkRegionEndpoint(
       url,
       this.options.checkTimeoutMs ?? GATEWAY_DEFAULTS.registrationCheckTimeoutMs,
-      (body) => signFor(code, body),
+      (body) => signFor(code, purposeBound(SIGNATURE_PURPOSE.graphql, body)),
       (sent, signature, body) => checkAnswer(code, sent, signature, body),
     );
     if (!check.ok) return { kind: 'refused', reasons: check.reasons };

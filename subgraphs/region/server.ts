@@ -26,6 +26,7 @@ import type { MembershipPublisher } from './membership/MembershipPublisher';
 import { answerHeaders } from './answerHeaders';
 import { createNonceStore } from './createNonceStore';
 import { verifyShared } from './verifyShared';
+import { purposeBound, SIGNATURE_PURPOSE } from '../../lib/locator/membershipProtocol';
 
 const INGEST_SDL = fs.readFileSync(path.join(SCHEMA_DIR, 'region-ingest.graphql'), 'utf8');
 
@@ -124,7 +125,8 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
     maxBodyBytes,
     verify: async (req, raw) => {
       const header = req.headers[SIGNATURE_HEADER] as string | undefined;
-      const check = await verifyShared(verifier, nonces, header, raw);
+      // Bound to method and path: a signature for this door is valid at no other.
+      const check = req.method === 'POST' ? await verifyShared(verifier, nonces, header, purposeBound(SIGNATURE_PURPOSE.graphql, raw)) : ({ ok: false, reason: 'malformed' } as const);
       if (check.ok) return null;
       // Logged: an unsigned or replayed call to a region is an attempt to bypass the gateway.
       logger.warn({ reason: check.reason, remote: req.socket.remoteAddress }, 'rejected request without a valid gateway signature');

@@ -1,5 +1,7 @@
 import { Pool } from 'pg';
 import { REGION_SDL } from '../../lib/contract';
+import { purposeBound, SIGNATURE_PURPOSE } from '../../lib/locator/membershipProtocol';
+import { SIGNATURE_HEADER, signRequest } from '../../lib/security/gatewaySignature';
 import { postGraphQL } from '../support/postGraphQL';
 import { startRegionProxy } from '../support/startRegionProxy';
 import { startTamperingProxy } from '../support/startTamperingProxy';
@@ -109,5 +111,15 @@ describe('an attacker holding one archive credential tries to take over part of 
     expect(lastLds.at.getTime()).toBeGreaterThan(before.getTime());
     expect((await trail('LON')).at(-1)).toMatchObject({ user_id: 'archive-lds', action: 'DEREGISTER', outcome: 'DENIED' });
     expect((await trail('ZZZ')).at(-1)).toMatchObject({ user_id: 'admin-test', action: 'DEREGISTER', outcome: 'NOT_REGISTERED' });
+  });
+
+  it("a region signature captured at one door (a membership read) is refused at another (/graphql): it covers method and path", async () => {
+    const lds = topology.regions.get('LDS')!;
+    const body = JSON.stringify({ query: `{ patient(nhsNumber: "${patient}") { nhsNumber } }` });
+    const forMembership = { [SIGNATURE_HEADER]: signRequest(topology.auth.regionSecret('LDS'), purposeBound(SIGNATURE_PURPOSE.read, body)) };
+    const refused = await fetch(lds.url, { method: 'POST', headers: { 'content-type': 'application/json', ...forMembership }, body });
+    expect(refused.status).toBe(401);
+    const forGraphql = await fetch(lds.url, { method: 'POST', headers: { 'content-type': 'application/json', ...topology.auth.sign('LDS')(body) }, body });
+    expect(forGraphql.status).toBe(200);
   });
 });

@@ -27,7 +27,7 @@ export async function startRegionProxy(target: string, options: RegionProxyOptio
     const body = Buffer.concat(chunks);
     if (options.sdl && body.includes('_service')) {
       const text = JSON.stringify({ data: { _service: { sdl: options.sdl } } });
-      res.writeHead(200, { 'content-type': 'application/json', ...answerHeaders(options.secret ?? '', req.headers[SIGNATURE_HEADER], text) }).end(text);
+      res.writeHead(200, { 'content-type': 'application/json', ...(options.secret ? answerHeaders(options.secret, req.headers[SIGNATURE_HEADER], text) : {}) }).end(text);
       return;
     }
     const headers: Record<string, string> = {};
