@@ -195,8 +195,12 @@ describe('an attacker or a broken client tries the gateway and a region', () => 
   });
 
   describe('P9: keeping a stopping gateway busy', () => {
-    it('a kept-alive client hammering a gateway cannot stop it from exiting within its drain deadline', async () => {
-      const replica = await topology.startGatewayReplica({ DRAIN_TIMEOUT_MS: '1000' });
+    it('a kept-alive client hammering a gateway, and one holding a request open, cannot stop it from exiting within its drain deadline', async () => {
+      const replica = await topology.startGatewayReplica({ DRAIN_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '120000' });
+      // A request that will not finish by itself for two minutes: a body sent a byte a second.
+      const { authorization } = await topology.auth.headers(clinician);
+      const head = `POST /graphql HTTP/1.1\r\nHost: x\r\nAuthorization: ${authorization}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`;
+      const holding = rawHttp(replica.url, [head, ...Array.from({ length: 120 }, () => ' ')], { gapMs: 1000, patienceMs: 60_000 });
       const agent = new Agent({ connections: 1, keepAliveTimeout: 60_000 });
       const headers = { 'content-type': 'application/json', ...(await topology.auth.headers({ role: 'ANALYST', sub: 'hammer' })) };
       let hammering = true;
@@ -216,6 +220,7 @@ describe('an attacker or a broken client tries the gateway and a region', () => 
         const how = await stopChild(replica.process.child, 20_000);
         expect(how).toBe('SIGTERM');
         expect(Date.now() - started).toBeLessThan(15_000);
+        expect((await holding).ended).toBe('closed');
       } finally {
         hammering = false;
         await hammer;
