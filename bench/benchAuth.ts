@@ -10,6 +10,7 @@ import path from 'node:path';
 import { DEMO_AUDIENCE, DEMO_ISSUER, ensureDemoKeys, issueDemoToken } from '../dev/demoKeys';
 import { deriveRegionSecret, SIGNATURE_HEADER, signRequest } from '../lib/security/gatewaySignature';
 import { LocatorKey } from '../gateway/locator/LocatorKey';
+import { createAnswerChecker, type AnswerChecker } from '../gateway/registry/createAnswerChecker';
 import { purposeBound, SIGNATURE_PURPOSE } from '../lib/locator/membershipProtocol';
 
 /** The kinds of process the bench starts (see startBenchProcess). */
@@ -127,6 +128,11 @@ export function benchHeaders(request: BenchRequest): Record<string, string> {
 /** Signs a membership read for a region as the gateway would (for timing a refresh from the bench). */
 export function signAsGateway(regionCode: string, payload: string): Record<string, string> {
   return { [SIGNATURE_HEADER]: signRequest(regionSecret(regionCode), payload) };
+}
+
+/** Checks region answers as the gateway does (they are signed with the region's secret). */
+export function benchAnswerChecker(): AnswerChecker {
+  return createAnswerChecker(current().regionSigningKey);
 }
 
 /** The gateway's locator key (derived from the run's REGION_SIGNING_KEY, as the gateway derives it without LOCATOR_KEY). */
