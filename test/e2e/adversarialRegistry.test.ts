@@ -122,4 +122,13 @@ describe('an attacker holding one archive credential tries to take over part of 
     const forGraphql = await fetch(lds.url, { method: 'POST', headers: { 'content-type': 'application/json', ...topology.auth.sign('LDS')(body) }, body });
     expect(forGraphql.status).toBe(200);
   });
+
+  it('nobody rewrites the registry trail afterwards, not even the database owner', async () => {
+    await national.query(
+      "INSERT INTO registry_event (user_id, role, action, region_code, outcome, request_id) VALUES ('admin-test', 'ADMIN', 'REGISTER', 'TRL', 'CREATED', 'r-1')",
+    );
+    await expect(national.query("UPDATE registry_event SET user_id = 'someone-else'")).rejects.toThrow(/registry_event is append-only: UPDATE/);
+    await expect(national.query('DELETE FROM registry_event')).rejects.toThrow(/registry_event is append-only: DELETE/);
+    await expect(national.query('TRUNCATE registry_event')).rejects.toThrow(/registry_event is append-only: TRUNCATE/);
+  });
 });

@@ -15,14 +15,15 @@ CREATE TABLE registry_event (
 );
 CREATE INDEX registry_event_code_idx ON registry_event (region_code, at DESC);
 
-CREATE FUNCTION registry_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One guard for every append-only table, naming the table it refuses for.
+CREATE FUNCTION append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'registry_event is append-only: % is not allowed', TG_OP;
+  RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP;
 END $$;
 CREATE TRIGGER registry_event_no_update_delete BEFORE UPDATE OR DELETE ON registry_event
-  FOR EACH ROW EXECUTE FUNCTION registry_event_append_only();
+  FOR EACH ROW EXECUTE FUNCTION append_only();
 CREATE TRIGGER registry_event_no_truncate BEFORE TRUNCATE ON registry_event
-  FOR EACH STATEMENT EXECUTE FUNCTION registry_event_append_only();
+  FOR EACH STATEMENT EXECUTE FUNCTION append_only();
 
 REVOKE ALL ON registry_event FROM PUBLIC;
 GRANT SELECT, INSERT ON registry_event TO imaging_gateway_app;
