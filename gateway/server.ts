@@ -34,6 +34,7 @@ import { createRegionSigner } from './registry/createRegionSigner';
 import { createAnswerChecker } from './registry/createAnswerChecker';
 import { purposeBound, SIGNATURE_PURPOSE } from '../lib/locator/membershipProtocol';
 import { RegistryAuditTrail } from './audit/RegistryAuditTrail';
+import { recordRegistryDenials } from './audit/recordRegistryDenials';
 import { RegionRegistry } from './registry/RegionRegistry';
 
 /** Options for {@link createGatewayServer}. */
@@ -128,9 +129,10 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     checkAnswer: (region, sent, signature, body) => checkAnswer(region.code, sent, signature, body),
     ...(locator ? { locator } : {}),
   });
+  const registryTrail = new RegistryAuditTrail(pool);
   const trail = new AuditTrail(pool, options.auditTimeoutMs ?? GATEWAY_DEFAULTS.auditTimeoutMs);
   const maxArchiveTimeoutMs = options.maxArchiveTimeoutMs ?? options.regionTimeoutMs ?? GATEWAY_DEFAULTS.regionTimeoutMs;
-  const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, new RegistryAuditTrail(pool), logger, maxArchiveTimeoutMs) as never }]));
+  const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, registryTrail, logger, maxArchiveTimeoutMs) as never }]));
   const supergraphSdl = composeSupergraph();
   const policy = AccessPolicy.fromSupergraph(supergraphSdl);
   const armor = new ApolloArmor({
@@ -162,7 +164,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
       ApolloServerPluginLandingPageDisabled(),
       ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
       operationPlugin(),
-      accessPlugin(policy),
+      accessPlugin(policy, recordRegistryDenials(registryTrail)),
       checkArgumentsPlugin(),
       auditPlugin(trail, logger),
       metricsPlugin(metrics, logger),

@@ -131,4 +131,11 @@ describe('an attacker holding one archive credential tries to take over part of 
     await expect(national.query('DELETE FROM registry_event')).rejects.toThrow(/registry_event is append-only: DELETE/);
     await expect(national.query('TRUNCATE registry_event')).rejects.toThrow(/registry_event is append-only: TRUNCATE/);
   });
+
+  it("a clinician's registerRegion, refused before any resolver runs, is in the registry trail too", async () => {
+    const clinician = await topology.auth.headers({ role: 'CLINICIAN', sub: 'dr-registrar', purposeOfUse: 'DIRECT_CARE' });
+    const res = await postGraphQL(topology.gatewayUrl, REGISTER, { input: { code: 'CLN', name: 'Clinician region', url: 'http://127.0.0.1:9/graphql' } }, clinician);
+    expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', field: 'Mutation.registerRegion' } });
+    expect(await trail('CLN')).toEqual([expect.objectContaining({ user_id: 'dr-registrar', role: 'CLINICIAN', action: 'REGISTER', outcome: 'DENIED' })]);
+  });
 });
