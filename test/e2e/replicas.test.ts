@@ -33,17 +33,20 @@ describe('two gateway replicas behind a real nginx over one national database', 
   const clinician = (sub: string) => topology.auth.headers({ role: 'CLINICIAN', sub, purposeOfUse: 'DIRECT_CARE' });
 
   it('a region registered through one replica is served by the other within a few refresh intervals', async () => {
+    // A replica of its own, running before the registration (another test kills the load balancer's second one).
+    const other = await topology.startGatewayReplica();
     const added = await topology.addRegion({ code: 'NEW', name: 'New Region', studies: [studyInput('95.2', patient)] });
     expect((await topology.register('NEW', 'New Region', added.url)).errors).toBeUndefined();
     const headers = await clinician('dr-replicas');
     const started = Date.now();
     let codes: string[] = [];
     while (Date.now() - started < REFRESH_MS * 10) {
-      const res = await postGraphQL(replica.url, HISTORY, { nhs: patient }, headers);
+      const res = await postGraphQL(other.url, HISTORY, { nhs: patient }, headers);
       codes = res.data.patient.imagingHistory.studies.map((s: { region: { code: string } }) => s.region.code).sort();
       if (codes.includes('NEW')) break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    await other.stop();
     expect(codes).toEqual(['LDS', 'NEW']);
     // And through the load balancer, whichever replica answers.
     for (let i = 0; i < 4; i++) {
