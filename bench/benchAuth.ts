@@ -7,9 +7,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ensureDemoKeys, issueDemoToken } from '../dev/demoKeys';
+import { DEMO_AUDIENCE, DEMO_ISSUER, ensureDemoKeys, issueDemoToken } from '../dev/demoKeys';
 import { deriveRegionSecret, SIGNATURE_HEADER, signRequest } from '../lib/security/gatewaySignature';
 import { LocatorKey } from '../gateway/locator/LocatorKey';
+import { createAnswerChecker, type AnswerChecker } from '../gateway/registry/createAnswerChecker';
+import { purposeBound, SIGNATURE_PURPOSE } from '../lib/locator/membershipProtocol';
 
 /** The kinds of process the bench starts (see startBenchProcess). */
 export type ServiceRole = 'region' | 'gateway' | 'stock-gateway' | 'hive-gateway';
@@ -86,11 +88,11 @@ export function benchProcessEnv(role: ServiceRole, vars: Record<string, string>,
   switch (role) {
     case 'gateway':
       // One bench user sends every request: lift the per-user rate limit (600/min by default).
-      return { ...base, ...production, JWKS_FILE: jwksFile, REGION_SIGNING_KEY: regionSigningKey, RATE_LIMIT_PER_MINUTE: '1000000', ...vars };
+      return { ...base, ...production, JWKS_FILE: jwksFile, JWT_ISSUER: DEMO_ISSUER, JWT_AUDIENCE: DEMO_AUDIENCE, REGION_SIGNING_KEY: regionSigningKey, RATE_LIMIT_PER_MINUTE: '1000000', ...vars };
     case 'region': {
       const code = vars.REGION_CODE;
       if (!code) throw new Error('a region process needs REGION_CODE');
-      return { ...base, ...production, JWKS_FILE: jwksFile, GATEWAY_SHARED_SECRET: regionSecret(code.toUpperCase()), ...vars };
+      return { ...base, ...production, JWKS_FILE: jwksFile, JWT_ISSUER: DEMO_ISSUER, JWT_AUDIENCE: DEMO_AUDIENCE, GATEWAY_SHARED_SECRET: regionSecret(code.toUpperCase()), ...vars };
     }
     case 'stock-gateway':
       return { ...base, ...production, ...secret, ...vars };
@@ -111,7 +113,7 @@ export function benchHeaders(request: BenchRequest): Record<string, string> {
       headers.authorization = `Bearer ${request.purpose === 'register' ? current().adminToken : current().clinicianToken}`;
       return headers;
     case 'region':
-      headers[SIGNATURE_HEADER] = signRequest(regionSecret(request.regionCode), request.body);
+      headers[SIGNATURE_HEADER] = signRequest(regionSecret(request.regionCode), purposeBound(SIGNATURE_PURPOSE.graphql, request.body));
       return headers;
     case 'region-ingest':
       headers.authorization = `Bearer ${current().adminToken}`;
@@ -126,6 +128,11 @@ export function benchHeaders(request: BenchRequest): Record<string, string> {
 /** Signs a membership read for a region as the gateway would (for timing a refresh from the bench). */
 export function signAsGateway(regionCode: string, payload: string): Record<string, string> {
   return { [SIGNATURE_HEADER]: signRequest(regionSecret(regionCode), payload) };
+}
+
+/** Checks region answers as the gateway does (they are signed with the region's secret). */
+export function benchAnswerChecker(): AnswerChecker {
+  return createAnswerChecker(current().regionSigningKey);
 }
 
 /** The gateway's locator key (derived from the run's REGION_SIGNING_KEY, as the gateway derives it without LOCATOR_KEY). */

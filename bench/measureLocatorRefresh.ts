@@ -3,7 +3,7 @@ import { KeyedBloomFilter } from '../gateway/locator/KeyedBloomFilter';
 import { MembershipStore } from '../gateway/locator/MembershipStore';
 import { readRegionMembership } from '../gateway/locator/readRegionMembership';
 import { MAX_CHANGES_PER_MESSAGE } from '../lib/locator/membershipProtocol';
-import { benchLocatorKey, signAsGateway } from './benchAuth';
+import { benchAnswerChecker, benchLocatorKey, signAsGateway } from './benchAuth';
 
 /** What one refresh of a region's summary costs, measured against the running services. */
 export interface RefreshFigures {
@@ -43,7 +43,7 @@ export async function measureLocatorRefresh(nationalUrl: string, region: { code:
     const rebuildMs = performance.now() - t;
     const { rows } = await pool.query<{ bytes: string }>("SELECT pg_total_relation_size('membership_hash')::text AS bytes");
 
-    const io = { timeoutMs: 30_000 };
+    const io = { timeoutMs: 30_000, checkAnswer: benchAnswerChecker() };
     t = performance.now();
     let since = 0;
     let pages = 0;

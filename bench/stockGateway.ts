@@ -12,13 +12,14 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { SIGNATURE_HEADER, signRequest } from '../lib/security/gatewaySignature';
+import { purposeBound, SIGNATURE_PURPOSE } from '../lib/locator/membershipProtocol';
 
 class SigningDataSource extends RemoteGraphQLDataSource {
   constructor(url: string, secret: string) {
     super({ url });
     const fetcher = this.fetcher;
     this.fetcher = (input, init) =>
-      fetcher(input, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), [SIGNATURE_HEADER]: signRequest(secret, String(init?.body ?? '')) } });
+      fetcher(input, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), [SIGNATURE_HEADER]: signRequest(secret, purposeBound(SIGNATURE_PURPOSE.graphql, String(init?.body ?? ''))) } });
   }
 }
 

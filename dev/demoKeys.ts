@@ -42,6 +42,10 @@ export interface DemoTokenClaims {
   ttlSeconds?: number;
   issuer?: string;
   audience?: string;
+  /** `iat` in seconds since the epoch; default now. */
+  issuedAt?: number;
+  /** Further claims, as given (tests of malformed tokens). */
+  extra?: Record<string, unknown>;
 }
 
 /** Signs a demo token with the demo private key. */
@@ -51,12 +55,14 @@ export async function issueDemoToken(privateJwk: JWK, claims: DemoTokenClaims): 
   if (claims.org) body.org = claims.org;
   if (claims.region) body.region = claims.region;
   if (claims.purposeOfUse) body.purpose_of_use = claims.purposeOfUse;
+  Object.assign(body, claims.extra ?? {});
+  const issuedAt = claims.issuedAt ?? Math.floor(Date.now() / 1000);
   return new SignJWT(body)
     .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid ?? 'demo' })
     .setSubject(claims.sub ?? `demo-${claims.role.toLowerCase()}`)
     .setIssuer(claims.issuer ?? DEMO_ISSUER)
     .setAudience(claims.audience ?? DEMO_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${claims.ttlSeconds ?? 8 * 3600}s`)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + (claims.ttlSeconds ?? 8 * 3600))
     .sign(key);
 }

@@ -1,5 +1,6 @@
 import type { Principal, User } from '../lib/auth/Principal';
 import type { AuditCollector } from './audit/AuditCollector';
+import type { Deferred } from '../lib/async/createDeferred';
 
 export type { Principal, User };
 
@@ -9,4 +10,6 @@ export interface GatewayContext extends Record<string, unknown> {
   requestId: string;
   /** What this request read from which region, for the audit trail. */
   audit: AuditCollector;
+  /** Settled by the audit plugin once the answer is final (written, or withheld): metrics wait for it. */
+  auditSettled: Deferred;
 }

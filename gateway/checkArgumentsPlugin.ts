@@ -4,6 +4,7 @@ import { parseNhsNumber } from '../lib/domain/parseNhsNumber';
 import { parseFirst, parseStudyFilter, type StudyFilterInput } from '../lib/domain/parseStudyFilter';
 import { GATEWAY_ERRORS, gatewayError, GatewayErrorCode } from './errors';
 import type { GatewayContext } from './GatewayContext';
+import { executedDocument } from './auth/executedDocument';
 
 /** The patients and studies an operation names, and the first malformed NHS number. */
 export interface NamedSubjects {
@@ -60,7 +61,8 @@ export function checkArgumentsPlugin(): ApolloServerPlugin<GatewayContext> {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request, contextValue, schema, operation }) {
-          const subjects = findNamedSubjects(document, coercedVariables(schema, operation, request.variables ?? {}));
+          if (!operation) return;
+          const subjects = findNamedSubjects(executedDocument(document, operation), coercedVariables(schema, operation, request.variables ?? {}));
           for (const n of subjects.nhsNumbers) contextValue.audit.nhsNumbers.add(n);
           for (const u of subjects.studyUids) contextValue.audit.studyUids.add(u);
           const status = { status: GATEWAY_ERRORS.BAD_USER_INPUT.httpStatus };

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pool } from 'pg';
+import type { AuditTrail } from './audit/AuditTrail';
+import { withDeadline } from '../lib/async/withDeadline';
 import { sendJson, sendRefusal } from '../lib/http/createGraphQLHandler';
 import { GATEWAY_ERRORS } from './errors';
 import type { GatewayMetrics } from './observability/createGatewayMetrics';
@@ -7,11 +9,16 @@ import type { RegionRegistry } from './registry/RegionRegistry';
 import type { PatientLocator } from './locator/PatientLocator';
 import { PUBLISH_PATH } from '../lib/locator/membershipProtocol';
 
+/** A readiness probe answers within this even when the database does not. */
+const READINESS_BUDGET_MS = 2000;
+
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /** What the gateway's routes serve. */
 export interface GatewayRouteTargets {
   pool: Pool;
+  /** Readiness includes whether an audit row could be written now. */
+  trail: Pick<AuditTrail, 'probe'>;
   registry: RegionRegistry;
   metrics: GatewayMetrics;
   graphql: Handler;
@@ -48,10 +55,12 @@ export function createGatewayRoutes(targets: GatewayRouteTargets) {
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz': {
         try {
-          await pool.query('SELECT 1');
+          await withDeadline(pool.query('SELECT 1'), READINESS_BUDGET_MS, 'readiness check');
         } catch {
           return sendJson(res, 503, { status: 'national database unreachable' });
         }
+        // Patient data is released only with an audit row: a trail that cannot take one now is not ready.
+        if (!(await targets.trail.probe())) return sendJson(res, 503, { status: 'audit trail cannot be written' });
         const regions = registry.list();
         const { locator } = targets;
         return sendJson(res, 200, {

@@ -29,6 +29,10 @@ export const GATEWAY_DEFAULTS = {
   /** Most open connections to one region; keep-alive reuses them. */
   connectionsPerRegion: 32,
   maxBodyBytes: 256 * 1024,
+  /** Region key ids: the first signs requests to regions, every one is accepted from them. */
+  regionKeyIds: '1',
+  /** How long an audit write may take before the answer is withheld (503 AUDIT_UNAVAILABLE), ms. */
+  auditTimeoutMs: 2000,
   ideExampleNhsNumber: '9990000018',
   /** How long a poll's confirmation of a region's membership is trusted, ms; must equal the regions'. */
   locatorLeaseMs: DEFAULT_LEASE_MS,

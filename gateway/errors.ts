@@ -14,6 +14,26 @@ export const GATEWAY_ERRORS = {
     400,
     'An argument is wrong; the message says what (length, characters, check digit, date, modality, unknown region).',
   ),
+  GRAPHQL_PARSE_FAILED: makeCodeDefinition(
+    ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
+    400,
+    'The query is not valid GraphQL syntax, or has more tokens than `MAX_TOKENS`. 400 under `Accept: application/graphql-response+json`, 200 with `errors` under `application/json`.',
+  ),
+  GRAPHQL_VALIDATION_FAILED: makeCodeDefinition(
+    ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
+    400,
+    'The query does not fit the schema or breaks a limit (depth, cost, aliases, directives); no suggestions of names are given. Statuses as for `GRAPHQL_PARSE_FAILED`.',
+  ),
+  OPERATION_RESOLUTION_FAILURE: makeCodeDefinition(
+    ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
+    400,
+    'No operation to run: `operationName` is missing (several operations), empty or unknown, or names a subscription (not served). Statuses as for `GRAPHQL_PARSE_FAILED`.',
+  ),
+  PERSISTED_QUERY_NOT_SUPPORTED: makeCodeDefinition(
+    ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+    400,
+    'Automatic persisted queries are off (a shared cache would tell one user what another asked); send the query text.',
+  ),
   REGION_UNAVAILABLE: makeCodeDefinition('REGION_UNAVAILABLE', 200, 'One region could not answer (error, refused connection, open circuit); `extensions.region` names it and the data holds the rest.'),
   REGION_TIMEOUT: makeCodeDefinition('REGION_TIMEOUT', 200, 'One region did not answer within its time budget; `extensions.region` names it and the data holds the rest.'),
   NO_REGIONS: makeCodeDefinition('NO_REGIONS', 200, 'No region is registered, so there is nobody to ask.'),

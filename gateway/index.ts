@@ -15,6 +15,7 @@ import { createLogger } from '../lib/logger';
 import { announceAndAwaitShutdown } from '../lib/process/announceAndAwaitShutdown';
 import { defaultExamples } from './ide/defaultExamples';
 import { GATEWAY_DEFAULTS } from './defaults';
+import { HTTP_DEFAULTS } from '../lib/http/httpDefaults';
 import { createGatewayServer } from './server';
 
 async function main(): Promise<void> {
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   }
   const authenticate = authenticatorFromEnv();
   if (!authenticate) throw new Error('the gateway needs JWKS_FILE or JWKS_URL to verify callers');
-  const migrator = createPool(databaseUrl, logger, { max: 1 });
+  const migrator = createPool(databaseUrl, logger, { max: 1, statement_timeout: 0, query_timeout: 0, lock_timeout: 0 });
   const applied = await migrate(migrator, 'national');
   await migrator.end();
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     host: envString('HOST', GATEWAY_DEFAULTS.host),
     authenticate,
     regionSigningKey: envString('REGION_SIGNING_KEY'),
+    regionKeyIds: envString('REGION_KEY_IDS', GATEWAY_DEFAULTS.regionKeyIds),
     suppressionThreshold: envNumber('SUPPRESSION_THRESHOLD', GATEWAY_DEFAULTS.suppressionThreshold, { min: 1, max: 1000 }),
     rateLimitPerMinute: envNumber('RATE_LIMIT_PER_MINUTE', GATEWAY_DEFAULTS.rateLimitPerMinute, { min: 1, max: 1_000_000 }),
     limits: {
@@ -57,6 +59,12 @@ async function main(): Promise<void> {
     },
     ideDefaultHeaders: JSON.stringify({ Authorization: 'Bearer <paste a token>', 'X-Purpose-Of-Use': 'DIRECT_CARE' }),
     regionTimeoutMs,
+    httpTimeouts: {
+      headersTimeoutMs: envNumber('HTTP_HEADERS_TIMEOUT_MS', HTTP_DEFAULTS.headersTimeoutMs, { min: 100, max: 600_000 }),
+      requestTimeoutMs: envNumber('HTTP_REQUEST_TIMEOUT_MS', HTTP_DEFAULTS.requestTimeoutMs, { min: 100, max: 600_000 }),
+      drainTimeoutMs: envNumber('DRAIN_TIMEOUT_MS', HTTP_DEFAULTS.drainTimeoutMs, { min: 0, max: 600_000 }),
+    },
+    auditTimeoutMs: envNumber('AUDIT_TIMEOUT_MS', GATEWAY_DEFAULTS.auditTimeoutMs, { min: 50, max: 60_000 }),
     maxArchiveTimeoutMs: envNumber('MAX_ARCHIVE_TIMEOUT_MS', regionTimeoutMs, { min: 50, max: 60_000 }),
     registryRefreshMs: envNumber('REGISTRY_REFRESH_MS', GATEWAY_DEFAULTS.registryRefreshMs, { min: 0, max: 3_600_000 }),
     breakerFailureThreshold: envNumber('BREAKER_FAILURES', GATEWAY_DEFAULTS.breakerFailureThreshold, { min: 1, max: 100 }),

@@ -9,15 +9,17 @@ import type { Authenticate } from '../lib/auth/createAuthenticator';
 import { regionSubgraphSchema } from '../lib/contract';
 import { createErrorMasker } from '../lib/http/createErrorMasker';
 import { createGraphQLHandler } from '../lib/http/createGraphQLHandler';
-import { startHttpServer } from '../lib/http/startHttpServer';
+import { startHttpServer, type HttpTimeouts } from '../lib/http/startHttpServer';
 import type { Logger } from '../lib/logger';
 import { auditPlugin } from './audit/auditPlugin';
 import { AuditTrail } from './audit/AuditTrail';
 import { AccessPolicy } from './auth/AccessPolicy';
 import { accessPlugin } from './auth/accessPlugin';
 import { createRequestGate } from './auth/createRequestGate';
+import { createSharedRateLimiter } from './auth/createSharedRateLimiter';
 import { createPatientLocator, type LocatorSettings } from './locator/createPatientLocator';
 import { checkArgumentsPlugin } from './checkArgumentsPlugin';
+import { operationPlugin } from './operationPlugin';
 import { composeSupergraph, NATIONAL_SDL, SUBGRAPH } from './composeSupergraph';
 import { createGatewayRoutes } from './createGatewayRoutes';
 import { GATEWAY_DEFAULTS } from './defaults';
@@ -30,6 +32,10 @@ import { createNationalResolvers } from './national/createNationalResolvers';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/createGatewayMetrics';
 import { metricsPlugin } from './observability/metricsPlugin';
 import { createRegionSigner } from './registry/createRegionSigner';
+import { createAnswerChecker } from './registry/createAnswerChecker';
+import { purposeBound, SIGNATURE_PURPOSE } from '../lib/locator/membershipProtocol';
+import { RegistryAuditTrail } from './audit/RegistryAuditTrail';
+import { recordRegistryDenials } from './audit/recordRegistryDenials';
 import { RegionRegistry } from './registry/RegionRegistry';
 
 /** Options for {@link createGatewayServer}. */
@@ -45,6 +51,8 @@ export interface GatewayServerOptions {
   authenticate: Authenticate;
   /** Master key from which each region's request-signing secret is derived. */
   regionSigningKey: string;
+  /** Region key ids, comma-separated: the first signs, all are accepted. @defaultValue GATEWAY_DEFAULTS.regionKeyIds */
+  regionKeyIds?: string;
   /** Activity counts below this are never shown exactly. @defaultValue GATEWAY_DEFAULTS.suppressionThreshold */
   suppressionThreshold?: number;
   /** Requests per user per minute before RATE_LIMITED. @defaultValue GATEWAY_DEFAULTS.rateLimitPerMinute */
@@ -69,6 +77,10 @@ export interface GatewayServerOptions {
   ideDefaultHeaders?: string;
   /** @defaultValue GATEWAY_DEFAULTS.maxBodyBytes */
   maxBodyBytes?: number;
+  /** Header, request, keep-alive and drain bounds of the HTTP server. @defaultValue HTTP_DEFAULTS (lib/http/httpDefaults.ts) */
+  httpTimeouts?: Partial<HttpTimeouts>;
+  /** How long an audit write may take before the answer is withheld (503 AUDIT_UNAVAILABLE), ms. @defaultValue GATEWAY_DEFAULTS.auditTimeoutMs */
+  auditTimeoutMs?: number;
   /**
    * The patient locator (gateway/locator/): its key, lease, poll interval and filter size.
    * `false` turns routing off: every patient fetch goes to every region.
@@ -93,17 +105,20 @@ export interface RunningGateway {
  */
 export async function createGatewayServer(options: GatewayServerOptions): Promise<RunningGateway> {
   const { pool, logger } = options;
-  const signFor = createRegionSigner(options.regionSigningKey);
+  const keyIds = (options.regionKeyIds ?? GATEWAY_DEFAULTS.regionKeyIds).split(',').map((k) => k.trim()).filter((k) => k !== '');
+  const signFor = createRegionSigner(options.regionSigningKey, keyIds[0]);
+  const checkAnswer = createAnswerChecker(options.regionSigningKey);
   const registry = new RegionRegistry({
     pool,
     logger,
     signFor,
+    checkAnswer,
     ...(options.registryRefreshMs !== undefined ? { refreshMs: options.registryRefreshMs } : {}),
     breaker: { failureThreshold: options.breakerFailureThreshold, openMs: options.breakerOpenMs },
   });
   await registry.start();
   const metrics = createGatewayMetrics(() => registry.list());
-  const { locator, handlePublish } = await createPatientLocator({ pool, logger, registry, signFor, masterKey: options.regionSigningKey, settings: options.locator ?? {} });
+  const { locator, handlePublish } = await createPatientLocator({ pool, logger, registry, signFor, checkAnswer, keyIds, masterKey: options.regionSigningKey, settings: options.locator ?? {} });
   const fanOut = new FanOutDataSource({
     registry,
     schema: regionSubgraphSchema(),
@@ -111,19 +126,23 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     metrics,
     defaultTimeoutMs: options.regionTimeoutMs,
     suppressionThreshold: options.suppressionThreshold,
-    regionHeaders: (region, body) => signFor(region.code, body),
+    regionHeaders: (region, body) => signFor(region.code, purposeBound(SIGNATURE_PURPOSE.graphql, body)),
+    checkAnswer: (region, sent, signature, body) => checkAnswer(region.code, sent, signature, body),
     ...(locator ? { locator } : {}),
   });
-  const trail = new AuditTrail(pool);
+  const registryTrail = new RegistryAuditTrail(pool);
+  const trail = new AuditTrail(pool, options.auditTimeoutMs ?? GATEWAY_DEFAULTS.auditTimeoutMs);
   const maxArchiveTimeoutMs = options.maxArchiveTimeoutMs ?? options.regionTimeoutMs ?? GATEWAY_DEFAULTS.regionTimeoutMs;
-  const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, logger, maxArchiveTimeoutMs) as never }]));
+  const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, registryTrail, logger, maxArchiveTimeoutMs) as never }]));
   const supergraphSdl = composeSupergraph();
   const policy = AccessPolicy.fromSupergraph(supergraphSdl);
   const armor = new ApolloArmor({
     maxDepth: { n: options.limits?.maxDepth ?? GATEWAY_DEFAULTS.maxDepth },
     costLimit: { maxCost: options.limits?.maxCost ?? GATEWAY_DEFAULTS.maxCost },
     maxAliases: { n: options.limits?.maxAliases ?? GATEWAY_DEFAULTS.maxAliases },
-    maxTokens: { n: options.limits?.maxTokens ?? GATEWAY_DEFAULTS.maxTokens },
+    // graphql-armor's token limit re-parses in a hook, where a syntax error became a 500;
+    // graphql-js enforces the same limit while parsing (parseOptions below): a clean 400.
+    maxTokens: { enabled: false },
     maxDirectives: { n: 20 },
     blockFieldSuggestion: { enabled: true },
   }).protect();
@@ -139,25 +158,33 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     // Apollo turns introspection off when NODE_ENV=production; the IDE needs it, and only
     // authenticated callers ever reach this server.
     introspection: true,
+    // Automatic persisted queries share one cache across users: whether a hash is known
+    // tells one user what another asked (an NHS number in a query text). Off.
+    persistedQueries: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
-      accessPlugin(policy),
+      operationPlugin(),
+      accessPlugin(policy, recordRegistryDenials(registryTrail)),
       checkArgumentsPlugin(),
       auditPlugin(trail, logger),
       metricsPlugin(metrics, logger),
     ],
     validationRules: armor.validationRules,
+    parseOptions: { maxTokens: options.limits?.maxTokens ?? GATEWAY_DEFAULTS.maxTokens },
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorMasker(logger, 'Internal error in the national gateway'),
   });
   await apollo.start();
-  const gate = createRequestGate({ authenticate: options.authenticate, rateLimitPerMinute: options.rateLimitPerMinute });
+  const gate = createRequestGate({
+    authenticate: options.authenticate,
+    rateLimit: createSharedRateLimiter(pool, options.rateLimitPerMinute ?? GATEWAY_DEFAULTS.rateLimitPerMinute, logger),
+  });
   const maxBodyBytes = options.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes;
   const graphql = createGraphQLHandler(apollo, {
     maxBodyBytes,
-    verify: (req) => gate.verify(req),
+    authorize: (req) => gate.verify(req),
     context: (req) => gate.context(req),
   });
   // FHIR passes the same gate and runs its GraphQL operations through the same server.
@@ -167,7 +194,12 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     examples: options.ideExamples ?? [],
     ...(options.ideDefaultHeaders ? { defaultHeaders: options.ideDefaultHeaders } : {}),
   });
-  const server = await startHttpServer(createGatewayRoutes({ pool, registry, metrics, graphql, fhir, ide, publish: handlePublish, locator }), { port: options.port, host: options.host ?? GATEWAY_DEFAULTS.host, logger });
+  const server = await startHttpServer(createGatewayRoutes({ pool, trail, registry, metrics, graphql, fhir, ide, publish: handlePublish, locator }), {
+    port: options.port,
+    host: options.host ?? GATEWAY_DEFAULTS.host,
+    logger,
+    ...(options.httpTimeouts ? { timeouts: options.httpTimeouts } : {}),
+  });
   const { port, baseUrl } = server;
   logger.info({ url: `${baseUrl}/graphql` }, 'gateway listening');
   return {

@@ -17,8 +17,9 @@ import { ensureDatabase, withDatabase } from '../lib/db/createPool';
 import { migrate } from '../lib/db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/startEmbeddedPostgres';
 import { formatNhsNumber } from '../lib/domain/parseNhsNumber';
-import { ensureDemoKeys, issueDemoToken } from '../dev/demoKeys';
+import { DEMO_AUDIENCE, DEMO_ISSUER, ensureDemoKeys, issueDemoToken } from '../dev/demoKeys';
 import { ROOT, spawnService } from '../dev/spawnService';
+import { acquireDemoLock } from '../dev/acquireDemoLock';
 import { deriveRegionSecret } from '../lib/security/gatewaySignature';
 import { listMultiRegionNhsNumbers } from '../subgraphs/region/synthetic/listMultiRegionNhsNumbers';
 import { seedRegion } from '../subgraphs/region/synthetic/seedRegion';
@@ -34,13 +35,14 @@ const SEED = 20_261_122;
 const stops: Array<() => Promise<void>> = [];
 let embedded: EmbeddedPostgres | null = null;
 let stopping = false;
+let releaseLock: () => void = () => undefined;
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
 /** Starts an entry point as its own process; resolves with its "listening" line. */
-async function startProcess(label: string, entry: string, env: Record<string, string>): Promise<Record<string, string>> {
+async function startProcess(label: string, entry: string, env: Record<string, string>, essential: boolean): Promise<Record<string, string>> {
   const service = await spawnService(entry, {
     // production: graphql-js skips its development checks (about 9% of a region's CPU).
     env: { NODE_ENV: process.env.NODE_ENV ?? 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
@@ -50,10 +52,15 @@ async function startProcess(label: string, entry: string, env: Record<string, st
       if (process.env.LOG_LEVEL) say(`[${label}] ${line}`);
     },
     onExit: (code, signal) => {
-      if (!stopping) {
+      if (stopping) return;
+      if (essential) {
         say(`${label} exited (${signal ?? code}); stopping everything`);
         void shutdown(1);
+        return;
       }
+      // The partial-failure design at work: the gateway keeps answering from the other
+      // regions and names this one as UNAVAILABLE in every answer.
+      say(`${label} exited (${signal ?? code}); the gateway keeps serving the other regions and reports ${label} as unavailable`);
     },
   });
   return service.info;
@@ -65,6 +72,7 @@ async function shutdown(code: number): Promise<void> {
   say('stopping...');
   await Promise.all(stops.map((stop) => stop()));
   if (embedded) await embedded.stop().catch(() => undefined);
+  releaseLock();
   process.exit(code);
 }
 
@@ -79,6 +87,7 @@ async function main(): Promise<void> {
   // gateway's port is not known yet, so regions go without and hold such writes for one lease.
   const publishTo: Record<string, string> = gatewayPort === 0 ? {} : { GATEWAY_URL: `http://${gatewayHost === '0.0.0.0' ? '127.0.0.1' : gatewayHost}:${gatewayPort}` };
   const dataDir = path.resolve(envString('DATA_DIR', path.join(ROOT, '.data')));
+  releaseLock = acquireDemoLock(dataDir);
   let adminUrl = envOptional('DATABASE_URL');
   if (!adminUrl) {
     say(`starting embedded PostgreSQL (data in ${path.join(dataDir, 'demo-pg')})...`);
@@ -119,7 +128,9 @@ async function main(): Promise<void> {
         GATEWAY_SHARED_SECRET: deriveRegionSecret(regionSigningKey, region.code),
         ...publishTo,
         JWKS_FILE: keys.jwksFile,
-      });
+        JWT_ISSUER: DEMO_ISSUER,
+        JWT_AUDIENCE: DEMO_AUDIENCE,
+      }, false);
       say(`${region.code} (${region.name}) serving ${info.url}`);
       return { ...region, url: info.url! };
     }),
@@ -133,9 +144,11 @@ async function main(): Promise<void> {
     HOST: gatewayHost,
     DATABASE_URL: withDatabase(adminUrl, 'national'),
     JWKS_FILE: keys.jwksFile,
+    JWT_ISSUER: DEMO_ISSUER,
+    JWT_AUDIENCE: DEMO_AUDIENCE,
     REGION_SIGNING_KEY: regionSigningKey,
     IDE_EXAMPLE_NHS_NUMBER: tryNumber,
-  });
+  }, true);
   for (const region of regionUrls) {
     const res = await fetch(gateway.url!, {
       method: 'POST',
@@ -166,6 +179,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  say(`start failed: ${(err as Error).message}`);
+  say(`start failed: ${err instanceof Error ? err.message : String(err)}`);
   void shutdown(1);
 });

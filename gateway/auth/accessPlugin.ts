@@ -1,23 +1,33 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { DocumentNode } from 'graphql';
 import { GATEWAY_ERRORS, gatewayError, GatewayErrorCode } from '../errors';
 import type { GatewayContext } from '../GatewayContext';
 import type { AccessPolicy } from './AccessPolicy';
+import { executedDocument } from './executedDocument';
 
 /**
  * Enforces the schema's @access rules once the operation is parsed and validated, before
  * it is planned: a denied field fails the whole operation with FORBIDDEN naming the field,
  * and no region is called. Marks operations that read identifiable data for the audit.
  */
-export function accessPlugin(policy: AccessPolicy): ApolloServerPlugin<GatewayContext> {
+export function accessPlugin(
+  policy: AccessPolicy,
+  /** Told of every denial before the request fails (the registry trail records refused registry changes). */
+  onDenied: (context: GatewayContext, executed: DocumentNode, variables: Record<string, unknown>, reason: string) => Promise<void> = async () => undefined,
+): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, schema, contextValue }) {
-          const { denials, identifiable } = policy.check(schema, document, contextValue.user);
+        async didResolveOperation({ document, operation, schema, contextValue, request }) {
+          // Nothing will execute (operationPlugin refuses it): nothing to judge or record.
+          if (!operation) return;
+          const executed = executedDocument(document, operation);
+          const { denials, identifiable } = policy.check(schema, executed, contextValue.user);
           if (identifiable) contextValue.audit.identifiable = true;
           const first = denials[0];
           if (first) {
             contextValue.audit.denied = true;
+            await onDenied(contextValue, executed, request.variables ?? {}, `Access to ${first.field} is denied: ${first.reason}`);
             throw gatewayError(GatewayErrorCode.FORBIDDEN, `Access to ${first.field} is denied: ${first.reason}`, {
               field: first.field,
               deniedFields: denials.map((d) => d.field),

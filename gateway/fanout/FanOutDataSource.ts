@@ -21,6 +21,7 @@ import { patientNhsNumbers } from '../locator/patientNhsNumbers';
 import { answerWithoutRegions } from '../locator/answerWithoutRegions';
 import type { MembershipPosition } from '../../lib/locator/membershipProtocol';
 import { stampCompleteness } from './merge/completeness';
+import { ANSWER_SIGNATURE_HEADER } from '../../lib/security/regionAnswerSignature';
 
 /** Options for {@link FanOutDataSource}. */
 export interface FanOutOptions {
@@ -40,6 +41,12 @@ export interface FanOutOptions {
   dispatcher?: Dispatcher;
   /** Extra headers for one region's copy of a fetch (request signing). */
   regionHeaders?: (region: RegionEndpoint, body: string) => Record<string, string>;
+  /**
+   * Whether an answer is really the region's (signed with its secret over our request's
+   * nonce, gateway/registry/createAnswerChecker.ts). An answer failing it makes the region
+   * UNAVAILABLE for this query and none of its data or errors is used.
+   */
+  checkAnswer?: (region: RegionEndpoint, sentHeaders: Record<string, string>, answerSignature: string | undefined, body: string) => boolean;
   /** Routes patient fetches to the regions that may hold the patient; without it every region is asked. */
   locator?: PatientLocator;
 }
@@ -186,6 +193,8 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
     };
     let status: number;
     let text: string;
+    let answerSignature: string | undefined;
+    const sentHeaders = this.options.regionHeaders?.(region, body) ?? {};
     // Our own timer, cleared on answer: AbortSignal.timeout leaves one behind per call that
     // fires later and builds a DOMException (measurable CPU at national load).
     const controller = new AbortController();
@@ -194,12 +203,14 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
       const res = await request(region.url, {
         method: 'POST',
         dispatcher: this.agent,
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...(this.options.regionHeaders?.(region, body) ?? {}) },
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...sentHeaders },
         body,
         signal: controller.signal,
       });
       status = res.statusCode;
       text = await res.body.text();
+      const signature = res.headers[ANSWER_SIGNATURE_HEADER];
+      answerSignature = typeof signature === 'string' ? signature : undefined;
     } catch (err) {
       const e = err as Error & { code?: string };
       if (controller.signal.aborted) return fail('TIMEOUT', `Region ${label} did not answer within ${budget} ms`);
@@ -208,6 +219,9 @@ export class FanOutDataSource implements GraphQLDataSource<Record<string, unknow
       clearTimeout(timer);
     }
     metrics.regionDuration.observe({ region: region.code }, elapsed() / 1000);
+    if (this.options.checkAnswer && !this.options.checkAnswer(region, sentHeaders, answerSignature, text)) {
+      return fail('UNAVAILABLE', `Region ${label} is unavailable: its answer is not signed with the region's secret`, `HTTP ${status}, unsigned or badly signed answer`);
+    }
     let parsed: { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[]; extensions?: { membership?: MembershipPosition } };
     try {
       parsed = JSON.parse(text) as typeof parsed;

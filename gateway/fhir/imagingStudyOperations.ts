@@ -36,6 +36,7 @@ export interface StudyFilterVariables {
   from?: string;
   to?: string;
   includeEnteredInError?: boolean;
+  includeNotInArchive?: boolean;
 }
 
 export interface GraphQLSeries {

@@ -36,5 +36,7 @@ export function toStudyFilter(search: ImagingStudySearch): StudyFilterVariables 
   if (usable(from) && (!usable(to) || from <= to)) filter.from = from;
   if (usable(to) && (!usable(from) || from <= to)) filter.to = to;
   if (search.statuses.has('entered-in-error')) filter.includeEnteredInError = true;
+  // A study its archive no longer holds (NOT_IN_ARCHIVE) is `unknown` in FHIR.
+  if (search.statuses.has('unknown')) filter.includeNotInArchive = true;
   return filter;
 }

@@ -5,6 +5,7 @@ import { KeyedBloomFilter } from './KeyedBloomFilter';
 import type { LocatorKey, MembershipHash } from './LocatorKey';
 import { MEMBERSHIP_CHANNEL, type MembershipStore } from './MembershipStore';
 import { readRegionMembership, type SignForRegion } from './readRegionMembership';
+import type { AnswerChecker } from '../registry/createAnswerChecker';
 
 /** The contract version whose regions keep membership; older ones are asked about every patient. */
 export const MEMBERSHIP_CONTRACT_VERSION = 2;
@@ -23,6 +24,8 @@ export interface PatientLocatorOptions {
   key: LocatorKey;
   logger: Logger;
   sign: SignForRegion;
+  /** Checks that a membership answer is signed by the region itself (gateway/registry/createAnswerChecker.ts). */
+  checkAnswer: AnswerChecker;
   /** The registry's current regions. */
   regions: () => readonly LocatorRegion[];
   /** @default DEFAULT_LEASE_MS */
@@ -229,7 +232,7 @@ export class PatientLocator {
     const region = this.options.regions().find((r) => r.code === code);
     if (!region) return;
     const s = this.summary(code);
-    const io = { timeoutMs: this.options.readTimeoutMs ?? 2000 };
+    const io = { timeoutMs: this.options.readTimeoutMs ?? 2000, checkAnswer: this.options.checkAnswer };
     const sentAt = Date.now();
     const position = await readRegionMembership(region, { op: 'state' }, this.options.sign, io);
     // The common case: nothing new. Renew the lease without touching the national database

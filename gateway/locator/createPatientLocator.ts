@@ -4,6 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { deriveRegionSecret } from '../../lib/security/gatewaySignature';
 import type { RegionRegistry } from '../registry/RegionRegistry';
 import type { RegionSigner } from '../registry/createRegionSigner';
+import type { AnswerChecker } from '../registry/createAnswerChecker';
 import { createPublishHandler } from './createPublishHandler';
 import { LocatorKey } from './LocatorKey';
 import { MembershipStore } from './MembershipStore';
@@ -37,7 +38,10 @@ export async function createPatientLocator(options: {
   logger: Logger;
   registry: RegionRegistry;
   signFor: RegionSigner;
+  checkAnswer: AnswerChecker;
   masterKey: string;
+  /** Region key ids accepted on publications (README, "Rotating region secrets"). */
+  keyIds: readonly string[];
   settings: LocatorSettings | false;
 }): Promise<PatientLocatorParts> {
   const { pool, logger, registry, settings } = options;
@@ -50,6 +54,7 @@ export async function createPatientLocator(options: {
         key,
         logger,
         sign: options.signFor,
+        checkAnswer: options.checkAnswer,
         regions: () => registry.list(),
         ...(settings.leaseMs !== undefined ? { leaseMs: settings.leaseMs } : {}),
         ...(settings.pollMs !== undefined ? { pollMs: settings.pollMs } : {}),
@@ -61,7 +66,10 @@ export async function createPatientLocator(options: {
     store,
     key,
     logger,
-    secretFor: (code) => deriveRegionSecret(options.masterKey, code),
+    secretFor: (code) => ({
+      signingId: options.keyIds[0]!,
+      secrets: new Map(options.keyIds.map((id) => [id, deriveRegionSecret(options.masterKey, code, id)])),
+    }),
     isRegistered: (code) => registry.get(code) !== undefined,
     onStored: (code) => locator?.refreshFromStore(code) ?? Promise.resolve(),
   });

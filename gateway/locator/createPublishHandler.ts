@@ -4,6 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { MAX_CHANGES_PER_MESSAGE, purposeBound, REGION_CODE_HEADER, REGION_SIGNATURE_HEADER, SIGNATURE_PURPOSE, type MembershipChanges } from '../../lib/locator/membershipProtocol';
 import { parseNhsNumber } from '../../lib/domain/parseNhsNumber';
 import { SignatureVerifier } from '../../lib/security/gatewaySignature';
+import type { Keyring } from '../../lib/security/Keyring';
 import type { LocatorKey } from './LocatorKey';
 import type { MembershipStore } from './MembershipStore';
 
@@ -12,8 +13,8 @@ export interface PublishHandlerOptions {
   store: MembershipStore;
   key: LocatorKey;
   logger: Logger;
-  /** The secret a region signs with (derived from the gateway's master key). */
-  secretFor: (code: string) => string;
+  /** The secrets a region may sign with, by key id (derived from the gateway's master key). */
+  secretFor: (code: string) => Keyring;
   /** Whether a region is registered (publications from others are acknowledged and ignored). */
   isRegistered: (code: string) => boolean;
   /** Called after a publication is stored, to update this replica at once. */

@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { parseNhsNumber } from '../../lib/domain/parseNhsNumber';
 import type { Logger } from '../../lib/logger';
 import type { AuditTrail } from '../audit/AuditTrail';
+import type { RegistryAction, RegistryAuditTrail, RegistryEventOutcome } from '../audit/RegistryAuditTrail';
 import { gatewayError, GatewayErrorCode } from '../errors';
 import type { GatewayContext, User } from '../GatewayContext';
 import type { RegionEndpoint, RegionRegistry } from '../registry/RegionRegistry';
@@ -19,13 +20,14 @@ function toGraphQL(region: RegionEndpoint) {
 }
 
 /** Roles are checked by @access before this runs; an archive may also touch only its own region. */
-function requireOwnRegion(user: User, code: string): void {
-  if (user.role === 'ADMIN') return;
-  if (user.role === 'ARCHIVE' && user.region !== null && user.region === code.trim().toUpperCase()) return;
-  throw gatewayError(GatewayErrorCode.FORBIDDEN, `an archive may register or deregister only its own region (${user.region ?? 'none in its token'}), not ${code}`, {
-    field: 'Mutation.registerRegion',
-  });
+function ownRegionDenial(user: User, code: string, field: string): GraphQLError | null {
+  if (user.role === 'ADMIN') return null;
+  if (user.role === 'ARCHIVE' && user.region !== null && user.region === code.trim().toUpperCase()) return null;
+  return gatewayError(GatewayErrorCode.FORBIDDEN, `an archive may register or deregister only its own region (${user.region ?? 'none in its token'}), not ${code}`, { field });
 }
+
+const REGISTER_FIELD = 'Mutation.registerRegion';
+const DEREGISTER_FIELD = 'Mutation.deregisterRegion';
 
 function isoOrThrow(value: string | null | undefined, label: string): string | null {
   if (value == null) return null;
@@ -63,11 +65,20 @@ function maskUnexpected(map: GraphQLResolverMap<GatewayContext>, logger: Logger)
   return out as GraphQLResolverMap<GatewayContext>;
 }
 
-export function createNationalResolvers(registry: RegionRegistry, trail: AuditTrail, logger: Logger, maxArchiveTimeoutMs: number): GraphQLResolverMap<GatewayContext> {
-  return maskUnexpected(resolvers(registry, trail, maxArchiveTimeoutMs), logger);
+export function createNationalResolvers(
+  registry: RegionRegistry,
+  trail: AuditTrail,
+  registryTrail: RegistryAuditTrail,
+  logger: Logger,
+  maxArchiveTimeoutMs: number,
+): GraphQLResolverMap<GatewayContext> {
+  return maskUnexpected(resolvers(registry, trail, registryTrail, maxArchiveTimeoutMs), logger);
 }
 
-function resolvers(registry: RegionRegistry, trail: AuditTrail, maxArchiveTimeoutMs: number): GraphQLResolverMap<GatewayContext> {
+function resolvers(registry: RegionRegistry, trail: AuditTrail, registryTrail: RegistryAuditTrail, maxArchiveTimeoutMs: number): GraphQLResolverMap<GatewayContext> {
+  // Every registry change and every refused attempt is recorded before the answer leaves.
+  const record = (context: GatewayContext, action: RegistryAction, code: string, url: string | null, outcome: RegistryEventOutcome, reasons: string[] = []) =>
+    registryTrail.write({ user: context.user, action, regionCode: code, url, outcome, reasons, requestId: context.requestId });
   return {
     Query: {
       regions: () => registry.list().map(toGraphQL),
@@ -78,6 +89,7 @@ function resolvers(registry: RegionRegistry, trail: AuditTrail, maxArchiveTimeou
           if (!parsed.ok) throw gatewayError(GatewayErrorCode.BAD_USER_INPUT, parsed.reason, { argument: 'nhsNumber' });
           nhsNumber = parsed.value;
         }
+        if (args.userId != null && args.userId.trim() === '') throw gatewayError(GatewayErrorCode.BAD_USER_INPUT, 'userId must not be empty', { argument: 'userId' });
         const first = args.first ?? 100;
         if (!Number.isInteger(first) || first < 1 || first > 1000) throw gatewayError(GatewayErrorCode.BAD_USER_INPUT, 'first must be between 1 and 1000');
         return trail.find({ nhsNumber, userId: args.userId ?? null, from: isoOrThrow(args.from, 'from'), to: isoOrThrow(args.to, 'to'), first });
@@ -85,16 +97,28 @@ function resolvers(registry: RegionRegistry, trail: AuditTrail, maxArchiveTimeou
     },
     Mutation: {
       registerRegion: async (_: unknown, args: { input: { code: string; name: string; url: string; timeoutMs?: number | null } }, context: GatewayContext) => {
-        requireOwnRegion(context.user, args.input.code);
+        const { code, url } = args.input;
+        const deny = async (denial: GraphQLError) => {
+          await record(context, 'REGISTER', code, url, 'DENIED', [denial.message]);
+          return denial;
+        };
+        const denial = ownRegionDenial(context.user, code, REGISTER_FIELD);
+        if (denial) throw await deny(denial);
         // A longer budget makes every national query wait longer for that region: administrators only.
         if (context.user.role !== 'ADMIN' && args.input.timeoutMs != null && args.input.timeoutMs > maxArchiveTimeoutMs) {
-          throw gatewayError(GatewayErrorCode.FORBIDDEN, `an archive may set timeoutMs up to ${maxArchiveTimeoutMs}; ask an administrator for more`, { field: 'Mutation.registerRegion' });
+          throw await deny(gatewayError(GatewayErrorCode.FORBIDDEN, `an archive may set timeoutMs up to ${maxArchiveTimeoutMs}; ask an administrator for more`, { field: REGISTER_FIELD }));
         }
-        const outcome = await registry.register(args.input);
+        const outcome = await registry.register(args.input, { mayCreate: context.user.role === 'ADMIN' });
         switch (outcome.kind) {
           case 'registered':
+            await record(context, 'REGISTER', code, url, outcome.replaced ? 'REPLACED' : 'CREATED');
             return toGraphQL(outcome.region);
+          case 'new-code-forbidden':
+            throw await deny(
+              gatewayError(GatewayErrorCode.FORBIDDEN, `region ${outcome.code} is not registered: only an administrator may create a new region code`, { field: REGISTER_FIELD }),
+            );
           case 'refused':
+            await record(context, 'REGISTER', code, url, 'REFUSED', outcome.reasons);
             throw gatewayError(GatewayErrorCode.REGISTRATION_REFUSED, `Region ${args.input.code} was not registered: ${outcome.reasons.join('; ')}`, { reasons: outcome.reasons });
           default: {
             const never: never = outcome;
@@ -103,8 +127,13 @@ function resolvers(registry: RegionRegistry, trail: AuditTrail, maxArchiveTimeou
         }
       },
       deregisterRegion: async (_: unknown, args: { code: string }, context: GatewayContext) => {
-        requireOwnRegion(context.user, args.code);
+        const denial = ownRegionDenial(context.user, args.code, DEREGISTER_FIELD);
+        if (denial) {
+          await record(context, 'DEREGISTER', args.code, null, 'DENIED', [denial.message]);
+          throw denial;
+        }
         const outcome = await registry.deregister(args.code);
+        await record(context, 'DEREGISTER', args.code, null, outcome.kind === 'deregistered' ? 'DEREGISTERED' : 'NOT_REGISTERED');
         return { code: outcome.code, deregistered: outcome.kind === 'deregistered' };
       },
     },

@@ -4,6 +4,8 @@ import { CircuitBreaker, type CircuitBreakerOptions } from '../CircuitBreaker';
 import { GATEWAY_DEFAULTS } from '../defaults';
 import { parseRegionCode, REGION_CODE_RULE } from '../../lib/domain/parseRegionCode';
 import { checkRegionEndpoint } from './checkRegionEndpoint';
+import type { AnswerChecker } from './createAnswerChecker';
+import { purposeBound, SIGNATURE_PURPOSE } from '../../lib/locator/membershipProtocol';
 
 /** A registered region as the fan-out sees it. */
 export interface RegionEndpoint {
@@ -27,7 +29,9 @@ export interface RegistrationInput {
 
 export type RegistrationOutcome =
   | { kind: 'registered'; region: RegionEndpoint; replaced: boolean }
-  | { kind: 'refused'; reasons: string[] };
+  | { kind: 'refused'; reasons: string[] }
+  /** The code is not registered and the caller may only re-register an existing one. */
+  | { kind: 'new-code-forbidden'; code: string };
 
 export type DeregistrationOutcome = { kind: 'deregistered'; code: string } | { kind: 'not-registered'; code: string };
 
@@ -41,7 +45,9 @@ export interface RegionRegistryOptions {
   refreshMs?: number;
   breaker?: CircuitBreakerOptions;
   /** Headers for one region's copy of a request (the gateway's signature). */
-  signFor?: (code: string, body: string) => Record<string, string>;
+  signFor: (code: string, body: string) => Record<string, string>;
+  /** Proof of possession at registration: the answer is signed with the region's own secret. */
+  checkAnswer: AnswerChecker;
 }
 
 interface Row {
@@ -104,22 +110,42 @@ export class RegionRegistry {
     for (const code of this.breakers.keys()) if (!live.has(code)) this.breakers.delete(code);
   }
 
-  async register(input: RegistrationInput): Promise<RegistrationOutcome> {
+  /**
+   * Registers or re-registers a region. `mayCreate: false` (an archive) may only replace an
+   * existing registration of its code: a new code, and so a new place patients' lookups go,
+   * is an administrator's decision. Checked in the database (not this replica's snapshot),
+   * before the endpoint is contacted, and again by the write itself.
+   */
+  async register(input: RegistrationInput, options: { mayCreate: boolean }): Promise<RegistrationOutcome> {
     const reasons = validateRegistration(input);
     if (reasons.length > 0) return { kind: 'refused', reasons };
     const code = input.code.trim().toUpperCase();
     const url = new URL(input.url.trim()).toString();
-    const sign = this.options.signFor;
-    const check = await checkRegionEndpoint(url, this.options.checkTimeoutMs ?? GATEWAY_DEFAULTS.registrationCheckTimeoutMs, (body) => sign?.(code, body) ?? {});
-    if (!check.ok) return { kind: 'refused', reasons: check.reasons };
-    const { rows } = await this.options.pool.query<Row & { replaced: boolean }>(
-      `INSERT INTO region_registration (code, name, url, timeout_ms, contract_version) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, url = EXCLUDED.url, timeout_ms = EXCLUDED.timeout_ms,
-         contract_version = EXCLUDED.contract_version, updated_at = now()
-       RETURNING code, name, url, timeout_ms, registered_at, contract_version, (xmax <> 0) AS replaced`,
-      [code, input.name.trim(), url, input.timeoutMs ?? null, check.contractVersion],
+    if (!options.mayCreate) {
+      const existing = await this.options.pool.query('SELECT 1 FROM region_registration WHERE code = $1', [code]);
+      if (existing.rowCount === 0) return { kind: 'new-code-forbidden', code };
+    }
+    const { signFor, checkAnswer } = this.options;
+    const check = await checkRegionEndpoint(
+      url,
+      this.options.checkTimeoutMs ?? GATEWAY_DEFAULTS.registrationCheckTimeoutMs,
+      (body) => signFor(code, purposeBound(SIGNATURE_PURPOSE.graphql, body)),
+      (sent, signature, body) => checkAnswer(code, sent, signature, body),
     );
-    const row = rows[0]!;
+    if (!check.ok) return { kind: 'refused', reasons: check.reasons };
+    const params = [code, input.name.trim(), url, input.timeoutMs ?? null, check.contractVersion];
+    const { rows } = await this.options.pool.query<Row & { replaced: boolean }>(
+      options.mayCreate
+        ? `INSERT INTO region_registration (code, name, url, timeout_ms, contract_version) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, url = EXCLUDED.url, timeout_ms = EXCLUDED.timeout_ms,
+             contract_version = EXCLUDED.contract_version, updated_at = now()
+           RETURNING code, name, url, timeout_ms, registered_at, contract_version, (xmax <> 0) AS replaced`
+        : `UPDATE region_registration SET name = $2, url = $3, timeout_ms = $4, contract_version = $5, updated_at = now() WHERE code = $1
+           RETURNING code, name, url, timeout_ms, registered_at, contract_version, true AS replaced`,
+      params,
+    );
+    const row = rows[0];
+    if (!row) return { kind: 'new-code-forbidden', code };
     // A re-registration (new URL) starts with a fresh breaker: the old endpoint's failures say nothing about the new one.
     this.breakers.delete(code);
     await this.reload();

@@ -1,6 +1,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { findBreakingChanges, parse } from 'graphql';
 import { request } from 'undici';
+import { ANSWER_SIGNATURE_HEADER } from '../../lib/security/regionAnswerSignature';
 import { CONTRACT_VERSION, PREVIOUS_CONTRACT_VERSION, previousRegionSubgraphSchema, regionSubgraphSchema } from '../../lib/contract';
 
 /** A region endpoint is usable (and which contract version it serves), or the reasons it is not. */
@@ -15,14 +16,17 @@ export type EndpointCheck = { ok: true; contractVersion: number } | { ok: false;
 export async function checkRegionEndpoint(
   url: string,
   timeoutMs: number,
-  sign: (body: string) => Record<string, string> = () => ({}),
+  sign: (body: string) => Record<string, string>,
+  /** Proof of possession: the answer must be signed with the region's own secret over this request's fresh nonce. */
+  checkAnswer: (sentHeaders: Record<string, string>, answerSignature: string | undefined, body: string) => boolean,
 ): Promise<EndpointCheck> {
   let body: unknown;
   try {
     const payload = JSON.stringify({ query: '{ _service { sdl } }' });
+    const sent = sign(payload);
     const res = await request(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...sign(payload) },
+      headers: { 'content-type': 'application/json', ...sent },
       body: payload,
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -31,6 +35,10 @@ export async function checkRegionEndpoint(
       return { ok: false, reasons: ["endpoint refused the gateway's signature: is its GATEWAY_SHARED_SECRET the secret for this region code?"] };
     }
     if (res.statusCode !== 200) return { ok: false, reasons: [`endpoint answered HTTP ${res.statusCode} to a schema request`] };
+    const signature = res.headers[ANSWER_SIGNATURE_HEADER];
+    if (!checkAnswer(sent, typeof signature === 'string' ? signature : undefined, text)) {
+      return { ok: false, reasons: ["endpoint did not prove it holds this region's secret: its answer to the gateway's challenge is not signed with it"] };
+    }
     body = JSON.parse(text);
   } catch (err) {
     const e = err as Error & { code?: string };

@@ -11,6 +11,8 @@ export interface User {
   region: string | null;
   /** Stated purpose of use, from the `purpose_of_use` claim or the X-Purpose-Of-Use header. */
   purposeOfUse: string | null;
+  /** Who stated the purpose: the identity provider (token claim) or the caller (header). */
+  purposeSource: 'TOKEN' | 'HEADER' | null;
 }
 
 /** Who is calling: a verified user, nobody, or someone whose token failed (with why). */

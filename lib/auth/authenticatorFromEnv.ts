@@ -2,16 +2,17 @@ import { envOptional, envString } from '../config/readEnv';
 import { createAuthenticator, type Authenticate } from './createAuthenticator';
 
 /**
- * Issuer and audience the demo's tokens carry (dev/demoKeys.ts), and what tokens must say
- * unless JWT_ISSUER and JWT_AUDIENCE name a real identity provider's.
+ * Issuer and audience the demo's tokens carry (dev/demoKeys.ts). The demo and the tests set
+ * JWT_ISSUER and JWT_AUDIENCE to these explicitly; a service never falls back to them.
  */
 export const DEMO_ISSUER = 'https://demo-idp.imaging-index.invalid';
 export const DEMO_AUDIENCE = 'national-imaging-index';
 
 /**
  * JWT verification from the environment: JWKS_FILE or JWKS_URL (the identity provider's
- * keys, e.g. NHS CIS2's JWKS endpoint), JWT_ISSUER and JWT_AUDIENCE. Null when no key
- * source is configured.
+ * keys, e.g. NHS CIS2's JWKS endpoint), JWT_ISSUER and JWT_AUDIENCE (both required: a
+ * service that silently accepted the demo's issuer would accept the demo's tokens). Null
+ * when no key source is configured.
  */
 export function authenticatorFromEnv(): Authenticate | null {
   const jwksFile = envOptional('JWKS_FILE');
@@ -20,7 +21,7 @@ export function authenticatorFromEnv(): Authenticate | null {
   return createAuthenticator({
     jwksFile,
     jwksUrl,
-    issuer: envString('JWT_ISSUER', DEMO_ISSUER),
-    audience: envString('JWT_AUDIENCE', DEMO_AUDIENCE),
+    issuer: envString('JWT_ISSUER'),
+    audience: envString('JWT_AUDIENCE'),
   });
 }

@@ -14,11 +14,17 @@ export interface AuthenticatorOptions {
   audience: string;
   /** Accepted clock skew in seconds. Default 30. */
   clockToleranceSeconds?: number;
+  /** Longest accepted token lifetime (`exp` - `iat`, or `exp` - now without `iat`), seconds. @defaultValue MAX_TOKEN_LIFETIME_SECONDS */
+  maxLifetimeSeconds?: number;
 }
+
+/** A token valid for longer than this is refused: a stolen token must not stay useful for days. 12 h covers a clinical shift. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 12 * 3600;
 
 export type Authenticate = (req: IncomingMessage) => Promise<Principal>;
 
-const BEARER = /^Bearer\s+([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/;
+// RFC 7235: the scheme is case-insensitive.
+const BEARER = /^Bearer\s+([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/i;
 const PURPOSE = /^[A-Z_]{1,40}$/;
 
 /**
@@ -37,7 +43,12 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
   } else {
     throw new Error('authentication needs JWKS_FILE or JWKS_URL');
   }
+  const tolerance = options.clockToleranceSeconds ?? 30;
+  const maxLifetime = options.maxLifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS;
   return async (req) => {
+    // Node keeps only the first of repeated Authorization headers; two credentials in one
+    // request are ambiguous (a proxy added one?), so refuse rather than pick.
+    if (countHeader(req.rawHeaders, 'authorization') > 1) return { kind: 'invalid', reason: 'more than one Authorization header' };
     const header = req.headers.authorization;
     if (!header) return { kind: 'anonymous' };
     const match = BEARER.exec(header.trim());
@@ -47,13 +58,21 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ['ES256', 'RS256', 'PS256', 'EdDSA'],
-        clockTolerance: options.clockToleranceSeconds ?? 30,
+        clockTolerance: tolerance,
         requiredClaims: ['sub', 'exp'],
       });
+      const now = Math.floor(Date.now() / 1000);
+      if (typeof payload.sub !== 'string' || payload.sub.trim() === '') return { kind: 'invalid', reason: 'token claim "sub" is empty' };
+      if (payload.iat !== undefined && payload.iat > now + tolerance) return { kind: 'invalid', reason: 'token claim "iat" is in the future' };
+      if (payload.exp! - (payload.iat ?? now) > maxLifetime) return { kind: 'invalid', reason: `token lifetime exceeds ${maxLifetime} s` };
       const role = typeof payload.role === 'string' ? payload.role.toUpperCase() : payload.role;
       if (!isRole(role)) return { kind: 'invalid', reason: 'token has no recognised role claim' };
+      // The identity provider's statement wins; a claim of the wrong type is refused, never
+      // replaced by what the caller asserts in a header.
+      if (payload.purpose_of_use !== undefined && typeof payload.purpose_of_use !== 'string') return { kind: 'invalid', reason: 'token claim "purpose_of_use" must be a string' };
       const headerPurpose = req.headers['x-purpose-of-use'];
-      const purpose = typeof payload.purpose_of_use === 'string' ? payload.purpose_of_use : typeof headerPurpose === 'string' ? headerPurpose : null;
+      const fromToken = typeof payload.purpose_of_use === 'string';
+      const purpose = fromToken ? (payload.purpose_of_use as string) : typeof headerPurpose === 'string' ? headerPurpose : null;
       if (purpose !== null && !PURPOSE.test(purpose.trim().toUpperCase())) return { kind: 'invalid', reason: 'purpose of use is malformed' };
       return {
         kind: 'user',
@@ -63,12 +82,19 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
           organisation: typeof payload.org === 'string' ? payload.org : null,
           region: typeof payload.region === 'string' ? payload.region.toUpperCase() : null,
           purposeOfUse: purpose === null ? null : purpose.trim().toUpperCase(),
+          purposeSource: purpose === null ? null : fromToken ? 'TOKEN' : 'HEADER',
         },
       };
     } catch (err) {
       return { kind: 'invalid', reason: describe(err) };
     }
   };
+}
+
+function countHeader(raw: string[], name: string): number {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) n++;
+  return n;
 }
 
 function describe(err: unknown): string {

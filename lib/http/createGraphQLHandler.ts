@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { ErrorCodeDefinition } from '../errors/ErrorCodeDefinition';
 import { HTTP_ERRORS } from './httpErrors';
+import { requestErrorStatus } from './requestErrorStatus';
 
 /** Options for {@link createGraphQLHandler}. */
 export interface GraphQLHandlerOptions<TContext extends BaseContext> {
@@ -9,8 +10,15 @@ export interface GraphQLHandlerOptions<TContext extends BaseContext> {
   maxBodyBytes: number;
   /** Builds the per-request context (fresh DataLoaders live here). */
   context: (req: IncomingMessage, rawBody: string) => Promise<TContext>;
-  /** Checks the raw request before GraphQL sees it (signature, token); a refusal is answered as is. */
+  /**
+   * Checks the request's headers before its body is read (the bearer token, the rate
+   * limit): an anonymous caller never gets to make us buffer a body. A refusal is answered as is.
+   */
+  authorize?: (req: IncomingMessage) => Promise<Refusal | null>;
+  /** Checks the raw request before GraphQL sees it (a signature over the body); a refusal is answered as is. */
   verify?: (req: IncomingMessage, rawBody: string) => Refusal | null | Promise<Refusal | null>;
+  /** Headers that sign a complete answer body (a region's answers to the gateway). */
+  signAnswer?: (req: IncomingMessage, body: string) => Record<string, string>;
 }
 
 /** An HTTP-level refusal, sent as a GraphQL-shaped error body with the code's HTTP status. */
@@ -29,7 +37,11 @@ export function sendRefusal(res: ServerResponse, refusal: Refusal): void {
 /** Thrown by {@link readBody} when a request body is larger than allowed. */
 export class BodyTooLargeError extends Error {}
 
-/** Reads a request body as text, refusing more than `limit` bytes. */
+/**
+ * Reads a request body as text, refusing more than `limit` bytes. Past the limit the rest
+ * is read and thrown away rather than the connection reset, so the client gets its 413
+ * (declared or chunked alike); the server's request timeout bounds how long that may take.
+ */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -40,15 +52,18 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        chunks.length = 0;
+        req.off('data', onData);
+        req.resume();
         reject(new BodyTooLargeError(`request body exceeds ${limit} bytes`));
-        req.destroy();
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
@@ -71,6 +86,13 @@ export function createGraphQLHandler<TContext extends BaseContext>(
   options: GraphQLHandlerOptions<TContext>,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
+    const denied = (await options.authorize?.(req)) ?? null;
+    if (denied) {
+      // The body is never read: discard it, bounded by the server's request timeout.
+      req.resume();
+      sendRefusal(res, denied);
+      return;
+    }
     let raw = '';
     try {
       raw = req.method === 'POST' ? await readBody(req, options.maxBodyBytes) : '';
@@ -107,6 +129,8 @@ export function createGraphQLHandler<TContext extends BaseContext>(
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      res.statusCode = requestErrorStatus(res.statusCode, req.headers.accept, response.body.string);
+      for (const [key, value] of Object.entries(options.signAnswer?.(req, response.body.string) ?? {})) res.setHeader(key, value);
       res.end(response.body.string);
       return;
     }

@@ -34,13 +34,14 @@ export const REGION_CODE_HEADER = 'x-region-code';
 export const REGION_SIGNATURE_HEADER = 'x-region-signature';
 
 /**
- * Signatures are bound to their purpose, so a signature made for one kind of message can
- * never be replayed as another (a gateway's read of /membership as a region's publication,
- * or a GraphQL fetch as either).
+ * Signatures are bound to their purpose, the method and path of the door they are for, so
+ * a signature made for one kind of message can never be replayed as another (a gateway's
+ * read of /membership as a region's publication, or a GraphQL fetch as either).
  */
 export const SIGNATURE_PURPOSE = {
-  publish: 'membership-publish',
-  read: 'membership-read',
+  graphql: 'POST /graphql',
+  publish: `POST ${PUBLISH_PATH}`,
+  read: `POST ${REGION_MEMBERSHIP_PATH}`,
 } as const;
 
 export function purposeBound(purpose: string, body: string): string {

@@ -43,8 +43,11 @@ async function main(): Promise<void> {
   const authenticate = authenticatorFromEnv();
   if (!authenticate) logger.warn('no JWKS_FILE or JWKS_URL: the /ingest API is disabled');
   if (!envOptional('GATEWAY_URL')) logger.warn('no GATEWAY_URL: writes that add a patient wait one locator lease before they are acknowledged');
+  // Migrations may build indexes over millions of studies: their own pool, without the statement bound.
+  const migrator = createPool(databaseUrl, logger, { max: 1, statement_timeout: 0, query_timeout: 0, lock_timeout: 0 });
+  const applied = await migrate(migrator, 'region');
+  await migrator.end();
   const pool = createPool(databaseUrl, logger, { max: envNumber('DB_POOL_SIZE', REGION_DEFAULTS.dbPoolSize, { min: 1, max: 200 }) });
-  const applied = await migrate(pool, 'region');
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const running = await createRegionServer({
     region: { code, name },

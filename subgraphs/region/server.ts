@@ -26,6 +26,10 @@ import { IndexCache } from './IndexCache';
 import { createIngestResolvers } from './ingest/createIngestResolvers';
 import { createRegionMembership } from './membership/createRegionMembership';
 import type { MembershipPublisher } from './membership/MembershipPublisher';
+import { answerHeaders } from './answerHeaders';
+import { createNonceStore } from './createNonceStore';
+import { verifyShared } from './verifyShared';
+import { purposeBound, SIGNATURE_PURPOSE } from '../../lib/locator/membershipProtocol';
 
 const INGEST_SDL = fs.readFileSync(path.join(SCHEMA_DIR, 'region-ingest.graphql'), 'utf8');
 
@@ -121,23 +125,30 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
   await ingest.start();
   const maxBodyBytes = options.maxBodyBytes ?? REGION_DEFAULTS.maxBodyBytes;
   const verifier = new SignatureVerifier(options.gatewaySecret);
+  const nonces = createNonceStore(pool, logger);
   const handleSubgraph = createGraphQLHandler(subgraph, {
     maxBodyBytes,
-    verify: (req, raw) => {
-      const check = verifier.verify(req.headers[SIGNATURE_HEADER] as string | undefined, raw);
+    verify: async (req, raw) => {
+      const header = req.headers[SIGNATURE_HEADER] as string | undefined;
+      // Bound to method and path: a signature for this door is valid at no other.
+      const check = req.method === 'POST' ? await verifyShared(verifier, nonces, header, purposeBound(SIGNATURE_PURPOSE.graphql, raw)) : ({ ok: false, reason: 'malformed' } as const);
       if (check.ok) return null;
       // Logged: an unsigned or replayed call to a region is an attempt to bypass the gateway.
       logger.warn({ reason: check.reason, remote: req.socket.remoteAddress }, 'rejected request without a valid gateway signature');
       return { error: REGION_ERRORS.UNAUTHENTICATED, message: `requests to a region must be signed by the national gateway (${check.reason})` };
     },
     context: async () => ({ loaders: createLoaders(pool, cache), pool, region, startedAt: Date.now() }),
+    // Every answer is signed over the request's nonce: the gateway trusts only answers that
+    // prove they come from the holder of this region's secret (and registration needs one).
+    signAnswer: (req, body) => answerHeaders(options.gatewaySecret, req.headers[SIGNATURE_HEADER], body),
   });
   const authenticate = options.authenticate;
   // The verified caller of each /ingest request, for the resolvers that audit reads.
   const callers = new WeakMap<IncomingMessage, User>();
   const handleIngest = createGraphQLHandler(ingest, {
     maxBodyBytes: maxBodyBytes * 8,
-    verify: async (req) => {
+    // Decided on the token alone, before a byte of the (up to 8 MiB) body is buffered.
+    authorize: async (req) => {
       if (!authenticate) return { error: REGION_ERRORS.NOT_FOUND, message: 'ingest is disabled on this region' };
       const checked = requireUser(await authenticate(req), { unauthenticated: REGION_ERRORS.UNAUTHENTICATED, anonymousMessage: 'ingest needs an archive bearer token', challenge: false });
       if ('refusal' in checked) return checked.refusal;
@@ -191,6 +202,7 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
       await ingest.stop();
       cache.close();
       verifier.close();
+      nonces.close();
       membership.close();
     },
   };

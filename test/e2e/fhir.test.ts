@@ -10,6 +10,7 @@ import { studyInput, testNhsNumber } from '../support/studyInputs';
 
 const patient = testNhsNumber(300); // studies in LDS and LON
 const busy = testNhsNumber(301); // five studies in LDS
+const gone = testNhsNumber(302); // one study in LDS that its archive no longer holds
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
 const uid = (suffix: string) => `1.2.826.0.1.3680043.10.999.${suffix}`;
 const HISTORY = `query($nhs: String!, $filter: StudyFilter) { patient(nhsNumber: $nhs) { imagingHistory(filter: $filter) {
@@ -49,6 +50,7 @@ describe('FHIR R4 ImagingStudy API on the national gateway', () => {
             studyInput('404', patient, { studyDate: '2022-05-05', modalities: ['CT'], status: 'ENTERED_IN_ERROR' }),
             studyInput('409', patient, { studyDate: '2021-06-06', modalities: ['US'] }),
             ...[1, 2, 3, 4, 5].map((n) => studyInput(`41${n}`, busy, { studyDate: `2020-01-0${n}` })),
+            studyInput('420', gone, { studyDate: '2019-02-02' }),
           ],
         },
         {
@@ -166,6 +168,20 @@ describe('FHIR R4 ImagingStudy API on the national gateway', () => {
       const res = await search(`identifier=${encodeURIComponent(`urn:dicom:uid|urn:oid:${uid('405')}`)}`);
       expect(matchUids(res.body)).toEqual(['405']);
       expect(res.body.entry[0].resource.meta.source).toBe('urn:nhs-imaging-region:LON');
+    });
+
+    it('leaves out a study its archive no longer holds, and finds it as status unknown when asked', async () => {
+      // What archive sync records when a study leaves its archive.
+      const lds = new Pool({ connectionString: topology.regions.get('LDS')!.databaseUrl, max: 1 });
+      try {
+        await lds.query("UPDATE study SET status = 'NOT_IN_ARCHIVE' WHERE study_instance_uid = $1", [uid('420')]);
+      } finally {
+        await lds.end();
+      }
+      expect(matchUids((await search(byPatient(gone))).body)).toEqual([]);
+      const asked = await search(`${byPatient(gone)}&status=unknown`);
+      expect(matchUids(asked.body)).toEqual(['420']);
+      expect(asked.body.entry[0].resource.status).toBe('unknown');
     });
 
     it('keeps the newest _count, counts every match in total, and says the result was truncated', async () => {

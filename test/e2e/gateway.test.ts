@@ -5,6 +5,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { createGraphQLHandler } from '../../lib/http/createGraphQLHandler';
 import { startDelayProxy } from '../support/startDelayProxy';
+import { answerHeaders } from '../../subgraphs/region/answerHeaders';
+import { SIGNATURE_HEADER } from '../../lib/security/gatewaySignature';
 import { startTopology, type Topology } from '../support/startTopology';
 import { studyInput, testNhsNumber } from '../support/studyInputs';
 import { postGraphQL } from '../support/postGraphQL';
@@ -139,7 +141,8 @@ describe('national gateway over three real regions', () => {
     const fly = await topology.addRegion({ code: 'FLY', name: 'In Flight', studies: [studyInput('61', mover, { studyDate: '2002-02-02' })] });
     const proxy = await startDelayProxy(fly.url, 800);
     try {
-      expect((await topology.register('FLY', 'In Flight', proxy.url)).errors).toBeUndefined();
+      // A budget far above the proxy's delay, so that a busy machine cannot turn it into a timeout.
+      expect((await topology.register('FLY', 'In Flight', proxy.url, 10_000)).errors).toBeUndefined();
       const inFlight = topology.query(HISTORY, { nhs: mover });
       await proxy.queryArrived; // the fan-out has reached the region
       const dereg = await postGraphQL(topology.gatewayUrl, `mutation { deregisterRegion(code: "FLY") { deregistered } }`, {}, topology.adminHeaders);
@@ -164,7 +167,12 @@ describe('national gateway over three real regions', () => {
           type Patient @key(fields: "nhsNumber") { nhsNumber: String! }`) }]),
       });
       await apollo.start();
-      const handler = createGraphQLHandler(apollo, { maxBodyBytes: 65536, context: async () => ({}) });
+      // It holds BAD's secret (it proves possession), so what is refused is its schema.
+      const handler = createGraphQLHandler(apollo, {
+        maxBodyBytes: 65536,
+        context: async () => ({}),
+        signAnswer: (req, body) => answerHeaders(topology.auth.regionSecret('BAD'), req.headers[SIGNATURE_HEADER], body),
+      });
       const server = http.createServer((req, res) => void handler(req, res));
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       incompatible = {

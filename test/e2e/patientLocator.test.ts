@@ -214,7 +214,7 @@ describe('the national patient locator never misses a study', () => {
   it('accepts a region still on the previous contract, and asks it about every patient', async () => {
     const region = await topology.addRegion({ code: 'OLD', name: 'Not yet upgraded', studies: [studyInput(nextUid(), testNhsNumber(7108))] });
     const previous = fs.readFileSync(path.join(SCHEMA_DIR, 'region.previous.graphql'), 'utf8');
-    const proxy = await startRegionProxy(region.url, { sdl: previous });
+    const proxy = await startRegionProxy(region.url, { sdl: previous, secret: topology.auth.regionSecret('OLD') });
     try {
       const registered = await topology.register('OLD', 'Not yet upgraded', proxy.url);
       expect(registered.errors).toBeUndefined();

@@ -9,7 +9,8 @@ export default async function globalSetup(): Promise<void> {
     process.env.TEST_PG_ADMIN_URL = process.env.DATABASE_URL;
     return;
   }
-  const pg = await startEmbeddedPostgres();
+  // Throw-away data: durability off for speed, here only (services default to durable).
+  const pg = await startEmbeddedPostgres({ durable: false });
   process.env.TEST_PG_ADMIN_URL = pg.url;
   (globalThis as { __EMBEDDED_PG__?: { stop(): Promise<void> } }).__EMBEDDED_PG__ = pg;
 }

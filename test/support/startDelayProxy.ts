@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ANSWER_SIGNATURE_HEADER } from '../../lib/security/regionAnswerSignature';
 
 /**
  * A real HTTP server in front of a region that holds every answer for `delayMs`: a slow
@@ -28,7 +29,8 @@ export async function startDelayProxy(
             const isSchemaCheck = Buffer.concat(chunks).toString().includes('_service');
             setTimeout(() => {
               if (res.destroyed) return;
-              res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'application/json' });
+              const signature = answer.headers[ANSWER_SIGNATURE_HEADER];
+              res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'application/json', ...(signature ? { [ANSWER_SIGNATURE_HEADER]: signature } : {}) });
               res.end(Buffer.concat(body));
             }, isSchemaCheck ? 0 : delayMs);
           });

@@ -1,5 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SIGNATURE_HEADER } from '../../lib/security/gatewaySignature';
+import { ANSWER_SIGNATURE_HEADER } from '../../lib/security/regionAnswerSignature';
+import { answerHeaders } from '../../subgraphs/region/answerHeaders';
 
 /** How a {@link startRegionProxy} misrepresents the region behind it. */
 export interface RegionProxyOptions {
@@ -7,6 +10,8 @@ export interface RegionProxyOptions {
   failMembership?: boolean;
   /** Answer `_service { sdl }` with this SDL: a region still serving an older contract. */
   sdl?: string;
+  /** The region's secret, to sign the substituted SDL answer as the region would. */
+  secret?: string;
 }
 
 /** An HTTP proxy in front of a region that passes everything else through unchanged. */
@@ -21,13 +26,17 @@ export async function startRegionProxy(target: string, options: RegionProxyOptio
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     if (options.sdl && body.includes('_service')) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { _service: { sdl: options.sdl } } }));
+      const text = JSON.stringify({ data: { _service: { sdl: options.sdl } } });
+      res.writeHead(200, { 'content-type': 'application/json', ...(options.secret ? answerHeaders(options.secret, req.headers[SIGNATURE_HEADER], text) : {}) }).end(text);
       return;
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
     const answer = await fetch(`${origin}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, ...(body.length > 0 ? { body } : {}) });
-    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer()));
+    const signature = answer.headers.get(ANSWER_SIGNATURE_HEADER);
+    res
+      .writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json', ...(signature ? { [ANSWER_SIGNATURE_HEADER]: signature } : {}) })
+      .end(Buffer.from(await answer.arrayBuffer()));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

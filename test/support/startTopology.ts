@@ -1,4 +1,5 @@
 import { withDatabase } from '../../lib/db/createPool';
+import { DEMO_AUDIENCE, DEMO_ISSUER } from '../../dev/demoKeys';
 import { adminUrl, createEmptyDatabase as createDatabase, dropDatabases } from './database';
 import { postGraphQL, type GraphQLAnswer } from './postGraphQL';
 import { spawnService, type ServiceProcess } from '../../dev/spawnService';
@@ -55,7 +56,7 @@ export interface Topology {
   startRegion(code: string): Promise<void>;
   restartGateway(): Promise<void>;
   /** Another gateway process over the same national database (a replica), on its own port. */
-  startGatewayReplica(env?: Record<string, string>): Promise<{ url: string; baseUrl: string; stop(): Promise<void> }>;
+  startGatewayReplica(env?: Record<string, string>): Promise<{ url: string; baseUrl: string; process: ServiceProcess; stop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -85,6 +86,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       DATABASE_URL: region.databaseUrl,
       GATEWAY_SHARED_SECRET: auth.regionSecret(region.code),
       JWKS_FILE: auth.jwksFile,
+      JWT_ISSUER: DEMO_ISSUER,
+      JWT_AUDIENCE: DEMO_AUDIENCE,
       ARCHIVE_BASE_URL: `https://pacs.${region.code.toLowerCase()}.example.nhs.uk/dicomweb`,
       GATEWAY_URL: gatewayUrl.replace(/\/graphql$/, ''),
       ...(options.regionEnv ?? {}),
@@ -114,6 +117,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
   const gatewayEnv = {
     DATABASE_URL: withDatabase(adminUrl(), nationalDb),
     JWKS_FILE: auth.jwksFile,
+    JWT_ISSUER: DEMO_ISSUER,
+    JWT_AUDIENCE: DEMO_AUDIENCE,
     REGION_SIGNING_KEY: auth.signingKey,
     REGION_TIMEOUT_MS: String(options.regionTimeoutMs ?? 2000),
     BREAKER_FAILURES: String(options.breakerFailures ?? 3),
@@ -166,7 +171,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       const replica = await startService('gateway/index.ts', { ...gatewayEnv, ...env, PORT: '0' });
       replicas.push(replica);
       const url = replica.info.url!;
-      return { url, baseUrl: url.replace(/\/graphql$/, ''), stop: () => replica.stop() };
+      return { url, baseUrl: url.replace(/\/graphql$/, ''), process: replica, stop: () => replica.stop() };
     },
     stop: async () => {
       await Promise.all([...replicas.map((r) => r.stop()), gateway.stop(), ...[...regions.values()].map((r) => r.process?.stop())]);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createAuthenticator, type Authenticate } from '../../lib/auth/createAuthenticator';
 import { DEMO_AUDIENCE, DEMO_ISSUER, ensureDemoKeys, issueDemoToken, type DemoTokenClaims } from '../../dev/demoKeys';
 import { deriveRegionSecret, SIGNATURE_HEADER, signRequest } from '../../lib/security/gatewaySignature';
+import { purposeBound, SIGNATURE_PURPOSE } from '../../lib/locator/membershipProtocol';
 
 export interface TestAuth {
   jwksFile: string;
@@ -33,6 +34,6 @@ export async function createTestAuth(): Promise<TestAuth> {
     headers: async (claims) => ({ authorization: `Bearer ${await token(claims)}` }),
     signingKey,
     regionSecret: (code) => deriveRegionSecret(signingKey, code),
-    sign: (code) => (body) => ({ [SIGNATURE_HEADER]: signRequest(deriveRegionSecret(signingKey, code), body) }),
+    sign: (code) => (body) => ({ [SIGNATURE_HEADER]: signRequest(deriveRegionSecret(signingKey, code), purposeBound(SIGNATURE_PURPOSE.graphql, body)) }),
   };
 }

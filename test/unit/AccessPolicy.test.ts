@@ -8,7 +8,7 @@ describe('AccessPolicy (the schema @access rules)', () => {
   const sdl = composeSupergraph();
   const policy = AccessPolicy.fromSupergraph(sdl);
   const schema = buildSchema(sdl, { assumeValidSDL: true });
-  const user = (role: Role, purposeOfUse: string | null = null): User => ({ id: 'u1', role, organisation: 'RR8', region: null, purposeOfUse });
+  const user = (role: Role, purposeOfUse: string | null = null): User => ({ id: 'u1', role, organisation: 'RR8', region: null, purposeOfUse, purposeSource: purposeOfUse === null ? null : 'TOKEN' });
   const check = (query: string, who: User) => policy.check(schema, parse(query), who);
   const HISTORY = '{ patient(nhsNumber: "9990000018") { imagingHistory { studies { studyInstanceUid } } } }';
 

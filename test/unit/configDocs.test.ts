@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GATEWAY_DEFAULTS as G } from '../../gateway/defaults';
 import { REGION_DEFAULTS as R } from '../../subgraphs/region/defaults';
+import { HTTP_DEFAULTS as H } from '../../lib/http/httpDefaults';
 
 /** The README's variable tables state each default the code reads from defaults.ts. */
 describe('configuration documentation', () => {
@@ -22,6 +23,10 @@ describe('configuration documentation', () => {
     ['`RATE_LIMIT_PER_MINUTE`', `${G.rateLimitPerMinute}`],
     ['`MAX_DEPTH`, `MAX_COST`, `MAX_ALIASES`, `MAX_TOKENS`', `${G.maxDepth}, ${G.maxCost}, ${G.maxAliases}, ${G.maxTokens}`],
     ['`REGION_TIMEOUT_MS`', `${G.regionTimeoutMs}`],
+    ['`AUDIT_TIMEOUT_MS`', `${G.auditTimeoutMs}`],
+    ['`REGION_KEY_IDS`', G.regionKeyIds],
+    ['`HTTP_HEADERS_TIMEOUT_MS`, `HTTP_REQUEST_TIMEOUT_MS`', `${H.headersTimeoutMs}, ${H.requestTimeoutMs}`],
+    ['`DRAIN_TIMEOUT_MS`', `${H.drainTimeoutMs}`],
     ['`BREAKER_FAILURES`, `BREAKER_OPEN_MS`', `${G.breakerFailureThreshold}, ${G.breakerOpenMs}`],
     ['`REGISTRY_REFRESH_MS`', `${G.registryRefreshMs}`],
     ['`IDE_EXAMPLE_NHS_NUMBER`', G.ideExampleNhsNumber],

@@ -1,3 +1,4 @@
+import { createDeferred } from '../../lib/async/createDeferred';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ApolloServer } from '@apollo/server';
@@ -20,7 +21,7 @@ async function call(method: string, url: string, options: { refusal?: Refusal; e
     apollo,
     gate: {
       verify: async () => options.refusal ?? null,
-      context: async () => ({ user: { id: 'u', role: 'CLINICIAN', organisation: null, region: null, purposeOfUse: 'DIRECT_CARE' }, requestId: 'req-1', audit: new AuditCollector() }),
+      context: async () => ({ user: { id: 'u', role: 'CLINICIAN', organisation: null, region: null, purposeOfUse: 'DIRECT_CARE', purposeSource: 'TOKEN' }, requestId: 'req-1', audit: new AuditCollector(), auditSettled: createDeferred() }),
     },
     logger,
     maxBodyBytes: 1024,

@@ -70,7 +70,7 @@ runCli('bulk load', USAGE, OPTIONS, async ({ values, fail }) => {
     }
     url = embedded.url;
   }
-  const pool = createPool(url, logger, { max: lanes + 1 });
+  const pool = createPool(url, logger, { max: lanes + 1, statement_timeout: 0, query_timeout: 0 });
   try {
     await migrate(pool, 'region');
     let progress: ReturnType<typeof createProgressReporter> | null = null;

@@ -28,7 +28,7 @@ runCli('seed', USAGE, { ...SYNTHETIC_REGION_OPTIONS, ...LOAD_TARGET_OPTIONS }, a
 
   const lanes = target.connections;
   const logger = createLogger('seed');
-  const pool = createPool(url, logger, { max: lanes + 1 });
+  const pool = createPool(url, logger, { max: lanes + 1, statement_timeout: 0, query_timeout: 0 });
   try {
     await migrate(pool, 'region');
     const progress = createProgressReporter({ label: `seed ${parsed.options.regionCode}`, total: parsed.options.studyCount, unit: 'studies' });

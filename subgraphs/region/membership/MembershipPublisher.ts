@@ -10,7 +10,8 @@ import {
   REGION_SIGNATURE_HEADER,
   SIGNATURE_PURPOSE,
 } from '../../../lib/locator/membershipProtocol';
-import { signRequest } from '../../../lib/security/gatewaySignature';
+import { signWithKeyring } from '../../../lib/security/gatewaySignature';
+import { parseKeyring } from '../../../lib/security/Keyring';
 import { readMembershipChanges } from './readMembership';
 
 /** Options for {@link MembershipPublisher}. */
@@ -121,7 +122,7 @@ export class MembershipPublisher {
       headers: {
         'content-type': 'application/json',
         [REGION_CODE_HEADER]: this.options.region,
-        [REGION_SIGNATURE_HEADER]: signRequest(this.options.secret, purposeBound(SIGNATURE_PURPOSE.publish, body)),
+        [REGION_SIGNATURE_HEADER]: signWithKeyring(parseKeyring(this.options.secret), purposeBound(SIGNATURE_PURPOSE.publish, body)),
       },
       body,
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 2000),

@@ -5,6 +5,9 @@ import type { Logger } from '../../../lib/logger';
 import { MAX_CHANGES_PER_MESSAGE, purposeBound, SIGNATURE_PURPOSE, type MembershipRead } from '../../../lib/locator/membershipProtocol';
 import { SIGNATURE_HEADER, type SignatureVerifier } from '../../../lib/security/gatewaySignature';
 import { readMembershipChanges, readMembershipPosition } from './readMembership';
+import { answerHeaders } from '../answerHeaders';
+import type { NonceStore } from '../createNonceStore';
+import { verifyShared } from '../verifyShared';
 
 /** Options for {@link createMembershipHandler}. */
 export interface MembershipHandlerOptions {
@@ -13,6 +16,10 @@ export interface MembershipHandlerOptions {
   region: string;
   /** Verifies the gateway's signature (bound to the membership-read purpose). */
   verifier: SignatureVerifier;
+  /** The region's shared replay memory (every replica's). */
+  nonces: NonceStore;
+  /** This region's secret: answers are signed with it over the read's nonce. */
+  secret: string;
   /** Called with every position read, so GraphQL answers can carry a current sequence. */
   onPosition?: (seq: number) => void;
 }
@@ -36,21 +43,26 @@ export function createMembershipHandler(options: MembershipHandlerOptions): (req
       if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: err.message });
       throw err;
     }
-    const check = verifier.verify(req.headers[SIGNATURE_HEADER] as string | undefined, purposeBound(SIGNATURE_PURPOSE.read, raw));
+    const check = await verifyShared(verifier, options.nonces, req.headers[SIGNATURE_HEADER] as string | undefined, purposeBound(SIGNATURE_PURPOSE.read, raw));
     if (!check.ok) {
       logger.warn({ reason: check.reason, remote: req.socket.remoteAddress }, 'rejected membership read without a valid gateway signature');
       return sendJson(res, 401, { error: `membership reads must be signed by the national gateway (${check.reason})` });
     }
     const read = parseRead(raw);
     if (!read) return sendJson(res, 400, { error: 'body must be {"op":"state"} or {"op":"changes","since":N,"limit":M}' });
+    // Signed over the read's nonce: the gateway routes by these answers, so it must know they are ours.
+    const answer = (body: unknown) => {
+      const text = JSON.stringify(body);
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...answerHeaders(options.secret, req.headers[SIGNATURE_HEADER], text) }).end(text);
+    };
     if (read.op === 'state') {
       const position = await readMembershipPosition(pool);
       options.onPosition?.(position.seq);
-      return sendJson(res, 200, { region, ...position });
+      return answer({ region, ...position });
     }
     const changes = await readMembershipChanges(pool, region, read.since, read.limit);
     options.onPosition?.(changes.seq);
-    return sendJson(res, 200, changes);
+    return answer(changes);
   };
 }
 

@@ -7,6 +7,7 @@ import { SignatureVerifier } from '../../../lib/security/gatewaySignature';
 import { createMembershipHandler } from './createMembershipHandler';
 import { MembershipPublisher } from './MembershipPublisher';
 import { readMembershipPosition } from './readMembership';
+import { createNonceStore } from '../createNonceStore';
 
 /** A region's side of the patient locator, wired for its server. */
 export interface RegionMembership {
@@ -50,6 +51,7 @@ export async function createRegionMembership(options: {
   });
   // Its own verifier: replay memory per door, and signatures are bound to their purpose anyway.
   const verifier = new SignatureVerifier(options.secret);
+  const nonces = createNonceStore(pool, logger);
   return {
     publisher,
     plugin: {
@@ -64,12 +66,15 @@ export async function createRegionMembership(options: {
         };
       },
     },
-    handle: createMembershipHandler({ pool, logger, region, verifier, onPosition: observe }),
+    handle: createMembershipHandler({ pool, logger, region, verifier, nonces, secret: options.secret, onPosition: observe }),
     position: async () => {
       const position = await readMembershipPosition(pool);
       observe(position.seq);
       return position;
     },
-    close: () => verifier.close(),
+    close: () => {
+      verifier.close();
+      nonces.close();
+    },
   };
 }
