@@ -6,6 +6,9 @@ import type { Role } from '../lib/auth/Role';
 
 export { DEMO_AUDIENCE, DEMO_ISSUER };
 
+/** Where `npm start` notes its demo staff identity provider's issuer, for `npm run token`. */
+export const STAFF_ISSUER_FILE = 'staff-issuer.txt';
+
 export interface DemoKeys {
   dir: string;
   jwksFile: string;

@@ -30,6 +30,8 @@ export interface GatewayRouteTargets {
   publish: Handler;
   /** For readiness: which regions' summaries are fresh; null when routing is off. */
   locator: PatientLocator | null;
+  /** The IDE's sign-in routes (/ide/auth/*), when sign-in is configured; false for other paths. */
+  session?: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>;
 }
 
 /** The gateway's HTTP routes on one port: GraphQL, FHIR, membership publications, the IDE, health, readiness and metrics. */
@@ -46,6 +48,7 @@ export function createGatewayRoutes(targets: GatewayRouteTargets) {
     }
     if (pathname === PUBLISH_PATH) return targets.publish(req, res);
     if (pathname === '/fhir' || pathname.startsWith('/fhir/')) return targets.fhir(req, res, pathname);
+    if (targets.session && (await targets.session(req, res, pathname))) return;
     if (targets.ide(req, res)) return;
     switch (pathname) {
       case '/':

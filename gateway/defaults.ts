@@ -34,6 +34,17 @@ export const GATEWAY_DEFAULTS = {
   /** How long an audit write may take before the answer is withheld (503 AUDIT_UNAVAILABLE), ms. */
   auditTimeoutMs: 2000,
   ideExampleNhsNumber: '9990000018',
+  /** Scopes the IDE asks its identity providers for. */
+  oidcScopes: 'openid profile offline_access',
+  /** Longest life of an IDE session, seconds (a working shift). */
+  sessionTtlSeconds: 8 * 3600,
+  /** The IDE session's access token is refreshed when it expires within this many seconds. */
+  sessionRefreshMarginSeconds: 60,
+  /** How long a sign-in may take between the redirect to the provider and its callback, seconds. */
+  loginTtlSeconds: 600,
+  /** The claim and value NHS login uses for a verified identity (P9: checked in person or with photo ID). */
+  patientIdentityClaim: 'identity_proofing_level',
+  patientIdentityLevel: 'P9',
   /** How long a poll's confirmation of a region's membership is trusted, ms; must equal the regions'. */
   locatorLeaseMs: DEFAULT_LEASE_MS,
   /** How often each replica asks each region for its membership position, ms. */

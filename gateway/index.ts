@@ -7,13 +7,14 @@
  */
 import path from 'node:path';
 import { envNumber, envOptional, envString } from '../lib/config/readEnv';
-import { authenticatorFromEnv } from '../lib/auth/authenticatorFromEnv';
 import { createPool } from '../lib/db/createPool';
 import { migrate } from '../lib/db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/startEmbeddedPostgres';
 import { createLogger } from '../lib/logger';
 import { announceAndAwaitShutdown } from '../lib/process/announceAndAwaitShutdown';
+import { gatewayAuthenticatorFromEnv } from './auth/gatewayAuthenticatorFromEnv';
 import { defaultExamples } from './ide/defaultExamples';
+import { signInSettingsFromEnv } from './session/signInSettingsFromEnv';
 import { GATEWAY_DEFAULTS } from './defaults';
 import { HTTP_DEFAULTS } from '../lib/http/httpDefaults';
 import { createGatewayServer } from './server';
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     databaseUrl = embedded.url;
     logger.info({ dataDir }, 'started embedded PostgreSQL');
   }
-  const authenticate = authenticatorFromEnv();
+  const authenticate = gatewayAuthenticatorFromEnv();
   if (!authenticate) throw new Error('the gateway needs JWKS_FILE or JWKS_URL to verify callers');
   const migrator = createPool(databaseUrl, logger, { max: 1, statement_timeout: 0, query_timeout: 0, lock_timeout: 0 });
   const applied = await migrate(migrator, 'national');
@@ -40,11 +41,16 @@ async function main(): Promise<void> {
   const appRole = envString('DB_APP_ROLE', GATEWAY_DEFAULTS.dbAppRole);
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(appRole)) throw new Error(`DB_APP_ROLE "${appRole}" is not a role name`);
   const pool = createPool(databaseUrl, logger, { max: envNumber('DB_POOL_SIZE', GATEWAY_DEFAULTS.dbPoolSize, { min: 1, max: 200 }), options: `-c role=${appRole}` });
+  const port = envNumber('PORT', GATEWAY_DEFAULTS.port, { min: 0, max: 65535 });
+  const signIn = signInSettingsFromEnv(`http://localhost:${port}`);
+  const exampleNhsNumber = envString('IDE_EXAMPLE_NHS_NUMBER', GATEWAY_DEFAULTS.ideExampleNhsNumber);
   const regionTimeoutMs = envNumber('REGION_TIMEOUT_MS', GATEWAY_DEFAULTS.regionTimeoutMs, { min: 50, max: 60_000 });
   const running = await createGatewayServer({
     pool,
     logger,
-    port: envNumber('PORT', GATEWAY_DEFAULTS.port, { min: 0, max: 65535 }),
+    port,
+    ...(signIn ? { signIn } : {}),
+    ideExampleNhsNumber: exampleNhsNumber,
     host: envString('HOST', GATEWAY_DEFAULTS.host),
     authenticate,
     regionSigningKey: envString('REGION_SIGNING_KEY'),
@@ -78,7 +84,7 @@ async function main(): Promise<void> {
             pollMs: envNumber('LOCATOR_POLL_MS', GATEWAY_DEFAULTS.locatorPollMs, { min: 50, max: 600_000 }),
             falsePositiveRate: envNumber('LOCATOR_FALSE_POSITIVE_RATE', GATEWAY_DEFAULTS.locatorFalsePositiveRate, { min: 0.000001, max: 0.5 }),
           },
-    ideExamples: defaultExamples(envString('IDE_EXAMPLE_NHS_NUMBER', GATEWAY_DEFAULTS.ideExampleNhsNumber)),
+    ideExamples: defaultExamples(exampleNhsNumber),
   });
   announceAndAwaitShutdown({ url: running.url, ide: `${running.baseUrl}/ide` }, logger, [running.stop, () => pool.end(), embedded ? () => embedded!.stop() : null]);
 }

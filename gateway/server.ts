@@ -28,6 +28,12 @@ import type { GatewayContext } from './GatewayContext';
 import { createFhirHandler } from './fhir/createFhirHandler';
 import { createIdeHandler } from './ide/createIdeHandler';
 import type { IdeExample } from './ide/IdeExample';
+import { examplesForRole } from './ide/roleExamples';
+import { PATIENT_ACCESS_SDL, withPatientAccess } from './patient/withPatientAccess';
+import { createIdeSignIn } from './session/createIdeSignIn';
+import { CSRF_HEADER } from './session/createSessionAuthenticator';
+import { LOGIN_PATH, LOGOUT_PATH } from './session/createSessionRoutes';
+import type { IdeSignInSettings } from './session/IdeSignInSettings';
 import { createNationalResolvers } from './national/createNationalResolvers';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/createGatewayMetrics';
 import { metricsPlugin } from './observability/metricsPlugin';
@@ -82,6 +88,14 @@ export interface GatewayServerOptions {
   /** How long an audit write may take before the answer is withheld (503 AUDIT_UNAVAILABLE), ms. @defaultValue GATEWAY_DEFAULTS.auditTimeoutMs */
   auditTimeoutMs?: number;
   /**
+   * Sign-in for the IDE with OpenID Connect (gateway/session/): the gateway completes the
+   * flow as a confidential client and keeps the tokens; the browser holds a session cookie.
+   * Without it, IDE users paste a bearer token.
+   */
+  signIn?: IdeSignInSettings;
+  /** The 999-range test number in the role examples of signed-in users. @defaultValue GATEWAY_DEFAULTS.ideExampleNhsNumber */
+  ideExampleNhsNumber?: string;
+  /**
    * The patient locator (gateway/locator/): its key, lease, poll interval and filter size.
    * `false` turns routing off: every patient fetch goes to every region.
    */
@@ -135,7 +149,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
   const maxArchiveTimeoutMs = options.maxArchiveTimeoutMs ?? options.regionTimeoutMs ?? GATEWAY_DEFAULTS.regionTimeoutMs;
   const national = new LocalGraphQLDataSource(buildSubgraphSchema([{ typeDefs: parse(NATIONAL_SDL), resolvers: createNationalResolvers(registry, trail, registryTrail, logger, maxArchiveTimeoutMs) as never }]));
   const supergraphSdl = composeSupergraph();
-  const policy = AccessPolicy.fromSupergraph(supergraphSdl);
+  const policy = AccessPolicy.fromSupergraph(`${supergraphSdl}\n${PATIENT_ACCESS_SDL}`);
   const armor = new ApolloArmor({
     maxDepth: { n: options.limits?.maxDepth ?? GATEWAY_DEFAULTS.maxDepth },
     costLimit: { maxCost: options.limits?.maxCost ?? GATEWAY_DEFAULTS.maxCost },
@@ -152,7 +166,8 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     logger,
   });
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    // Patients' own history (gateway/patient/) is planned over the same supergraph.
+    gateway: withPatientAccess(gateway),
     // Our entry point owns shutdown (lib/process); Apollo's own handler would race it.
     stopOnTerminationSignals: false,
     // Apollo turns introspection off when NODE_ENV=production; the IDE needs it, and only
@@ -177,8 +192,9 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     formatError: createErrorMasker(logger, 'Internal error in the national gateway'),
   });
   await apollo.start();
+  const signIn = options.signIn ? createIdeSignIn(options.signIn, { pool, authenticate: options.authenticate, logger }) : null;
   const gate = createRequestGate({
-    authenticate: options.authenticate,
+    authenticate: signIn?.authenticate ?? options.authenticate,
     rateLimit: createSharedRateLimiter(pool, options.rateLimitPerMinute ?? GATEWAY_DEFAULTS.rateLimitPerMinute, logger),
   });
   const maxBodyBytes = options.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes;
@@ -193,8 +209,20 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     graphqlPath: '/graphql',
     examples: options.ideExamples ?? [],
     ...(options.ideDefaultHeaders ? { defaultHeaders: options.ideDefaultHeaders } : {}),
+    ...(signIn
+      ? {
+          signIn: {
+            providers: signIn.providers,
+            viewer: signIn.viewer,
+            examplesFor: (role) => examplesForRole(role, options.ideExampleNhsNumber ?? GATEWAY_DEFAULTS.ideExampleNhsNumber),
+            loginPath: LOGIN_PATH,
+            logoutPath: LOGOUT_PATH,
+            csrfHeader: CSRF_HEADER,
+          },
+        }
+      : {}),
   });
-  const server = await startHttpServer(createGatewayRoutes({ pool, trail, registry, metrics, graphql, fhir, ide, publish: handlePublish, locator }), {
+  const server = await startHttpServer(createGatewayRoutes({ pool, trail, registry, metrics, graphql, fhir, ide, publish: handlePublish, locator, ...(signIn ? { session: signIn.routes } : {}) }), {
     port: options.port,
     host: options.host ?? GATEWAY_DEFAULTS.host,
     logger,

@@ -17,7 +17,9 @@ import { ensureDatabase, withDatabase } from '../lib/db/createPool';
 import { migrate } from '../lib/db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/startEmbeddedPostgres';
 import { formatNhsNumber } from '../lib/domain/parseNhsNumber';
-import { DEMO_AUDIENCE, DEMO_ISSUER, ensureDemoKeys, issueDemoToken } from '../dev/demoKeys';
+import { DEMO_AUDIENCE, DEMO_ISSUER, ensureDemoKeys, issueDemoToken, STAFF_ISSUER_FILE } from '../dev/demoKeys';
+import { freePort } from '../dev/freePort';
+import { ensureClientKeys } from '../dev/oidc/ensureClientKeys';
 import { ROOT, spawnService } from '../dev/spawnService';
 import { acquireDemoLock } from '../dev/acquireDemoLock';
 import { deriveRegionSecret } from '../lib/security/gatewaySignature';
@@ -30,6 +32,9 @@ const DEMO_REGIONS = [
   { code: 'MAN', name: 'Greater Manchester' },
 ] as const;
 const SEED = 20_261_122;
+/** The IDE's client id at the demo identity providers. */
+const IDE_CLIENT_ID = 'national-imaging-index-ide';
+
 
 /** Stop functions of every process started, including any still starting. */
 const stops: Array<() => Promise<void>> = [];
@@ -136,19 +141,46 @@ async function main(): Promise<void> {
     }),
   );
   await ensureDatabase(adminUrl, 'national');
-  const adminToken = await issueDemoToken(keys.privateJwk, { role: 'ADMIN', sub: 'demo-admin', ttlSeconds: 600 });
   const movers = listMultiRegionNhsNumbers({ seed: SEED, regionCodes, studyCounts: studiesPerRegion, minRegions: 3, limit: 1 });
   const tryNumber = movers[0]?.nhsNumber ?? listMultiRegionNhsNumbers({ seed: SEED, regionCodes, studyCounts: studiesPerRegion, limit: 1 })[0]?.nhsNumber ?? '9990000018';
+  // The demo's identity providers: real OpenID Connect providers standing in for NHS CIS2
+  // (staff) and NHS login (patients), each its own process, listing demo users to pick.
+  const port = gatewayPort === 0 ? await freePort() : gatewayPort;
+  const publicUrl = `http://localhost:${port}`;
+  const client = await ensureClientKeys(keys.dir);
+  const idp = (profile: 'staff' | 'patient') =>
+    startProcess(`${profile} identity provider`, 'dev/oidc/demoIdentityProvider.mjs', {
+      PROVIDER_PROFILE: profile,
+      PORT: '0',
+      CLIENT_ID: IDE_CLIENT_ID,
+      CLIENT_JWKS_FILE: client.publicJwksFile,
+      REDIRECT_URIS: `${publicUrl}/ide/auth/callback`,
+      AUDIENCE: DEMO_AUDIENCE,
+      DEMO_PATIENT_NHS_NUMBER: tryNumber,
+      // Staff access tokens are signed with the demo key, so `npm run token` tokens verify too.
+      ...(profile === 'staff' ? { SIGNING_KEY_FILE: path.join(keys.dir, 'private.jwk.json') } : {}),
+    }, true);
+  const [staffIdp, patientIdp] = await Promise.all([idp('staff'), idp('patient')]);
+  const staffIssuer = staffIdp.url!;
+  fs.writeFileSync(path.join(keys.dir, STAFF_ISSUER_FILE), staffIssuer);
   const gateway = await startProcess('gateway', 'gateway/index.ts', {
-    PORT: String(gatewayPort),
+    PORT: String(port),
     HOST: gatewayHost,
     DATABASE_URL: withDatabase(adminUrl, 'national'),
     JWKS_FILE: keys.jwksFile,
-    JWT_ISSUER: DEMO_ISSUER,
+    JWT_ISSUER: staffIssuer,
     JWT_AUDIENCE: DEMO_AUDIENCE,
+    PATIENT_JWT_ISSUER: patientIdp.url!,
+    PATIENT_JWKS_URL: `${patientIdp.url!}/jwks`,
+    OIDC_ISSUER: staffIssuer,
+    OIDC_PATIENT_ISSUER: patientIdp.url!,
+    OIDC_CLIENT_ID: IDE_CLIENT_ID,
+    OIDC_CLIENT_KEY_FILE: client.privateKeyFile,
+    PUBLIC_URL: publicUrl,
     REGION_SIGNING_KEY: regionSigningKey,
     IDE_EXAMPLE_NHS_NUMBER: tryNumber,
   }, true);
+  const adminToken = await issueDemoToken(keys.privateJwk, { role: 'ADMIN', sub: 'demo-admin', ttlSeconds: 600, issuer: staffIssuer });
   for (const region of regionUrls) {
     const res = await fetch(gateway.url!, {
       method: 'POST',
@@ -161,16 +193,16 @@ async function main(): Promise<void> {
     const body = (await res.json()) as { errors?: Array<{ message: string }> };
     if (body.errors) throw new Error(`registering ${region.code} failed: ${body.errors.map((e) => e.message).join('; ')}`);
   }
-  const publicBase = gateway.url!.replace('127.0.0.1', 'localhost').replace(/\/graphql$/, '');
+  const publicBase = publicUrl;
   say('');
   say(`National gateway: ${publicBase}/graphql`);
-  say(`GraphQL IDE:      ${publicBase}/ide`);
-  say(`Try NHS number:   ${formatNhsNumber(tryNumber)} (studies in ${movers[0]?.regionCodes.join(', ') ?? 'several regions'})`);
-  const clinician = await issueDemoToken(keys.privateJwk, { role: 'CLINICIAN', sub: 'demo-clinician', org: 'RR8', purposeOfUse: 'DIRECT_CARE' });
-  const analyst = await issueDemoToken(keys.privateJwk, { role: 'ANALYST', sub: 'demo-analyst' });
+  say(`GraphQL IDE:      ${publicBase}/ide   (sign in: pick a demo user by role; no passwords)`);
+  say(`Try NHS number:   ${formatNhsNumber(tryNumber)} (studies in ${movers[0]?.regionCodes.join(', ') ?? 'several regions'}; also the demo patient's own)`);
+  say(`Demo identity providers: ${staffIssuer} (staff, for CIS2), ${patientIdp.url!} (patients, for NHS login)`);
+  const clinician = await issueDemoToken(keys.privateJwk, { role: 'CLINICIAN', sub: 'demo-clinician', org: 'RR8', purposeOfUse: 'DIRECT_CARE', issuer: staffIssuer });
+  const analyst = await issueDemoToken(keys.privateJwk, { role: 'ANALYST', sub: 'demo-analyst', issuer: staffIssuer });
   say('');
-  say('Every request needs a bearer token. Paste one into the IDE\'s Headers tab as');
-  say('  {"Authorization": "Bearer <token>"}');
+  say('API callers send a bearer token instead ({"Authorization": "Bearer <token>"}):');
   say(`Clinician (DIRECT_CARE, 8 h): ${clinician}`);
   say(`Analyst (statistics only, 8 h): ${analyst}`);
   say('More: npm run token -- --role CLINICIAN|ANALYST|ARCHIVE|ADMIN [--purpose DIRECT_CARE] [--region LDS]');

@@ -9,9 +9,10 @@
  * "> nhs-imaging-index token" banner out of it, for TOKEN=$(npm run -s token -- ...).
  * Demo only: a real deployment gets tokens from its identity provider (e.g. NHS CIS2).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureDemoKeys, issueDemoToken } from '../dev/demoKeys';
+import { ensureDemoKeys, issueDemoToken, STAFF_ISSUER_FILE } from '../dev/demoKeys';
 import { isRole, ROLES } from '../lib/auth/Role';
 
 async function main(): Promise<void> {
@@ -28,11 +29,15 @@ async function main(): Promise<void> {
   });
   const role = values.role?.toUpperCase();
   if (!isRole(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+  if (role === 'PATIENT') throw new Error('patients sign in with NHS login: open the IDE and pick the demo patient');
   if (role === 'ARCHIVE' && !values.region) throw new Error('an ARCHIVE token needs --region CODE');
   const hours = Number(values.hours);
   if (!Number.isFinite(hours) || hours <= 0 || hours > 24) throw new Error('--hours must be between 0 and 24');
   const dataDir = path.resolve(process.env.DATA_DIR?.trim() || path.resolve(__dirname, '..', '.data'));
   const keys = await ensureDemoKeys(values.keys ?? path.join(dataDir, 'demo-keys'));
+  // npm start's demo identity provider signs with the same key under its own issuer URL.
+  const issuerFile = path.join(keys.dir, STAFF_ISSUER_FILE);
+  const issuer = fs.existsSync(issuerFile) ? fs.readFileSync(issuerFile, 'utf8').trim() : undefined;
   const token = await issueDemoToken(keys.privateJwk, {
     role,
     ...(values.sub ? { sub: values.sub } : {}),
@@ -40,6 +45,7 @@ async function main(): Promise<void> {
     ...(values.region ? { region: values.region.toUpperCase() } : {}),
     ...(values.purpose ? { purposeOfUse: values.purpose.toUpperCase() } : {}),
     ttlSeconds: Math.round(hours * 3600),
+    ...(issuer ? { issuer } : {}),
   });
   process.stdout.write(`${token}\n`);
 }

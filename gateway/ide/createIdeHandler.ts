@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Role } from '../../lib/auth/Role';
+import type { IdeViewer } from '../session/IdeViewer';
 import { createIdeAsset, type IdeAsset } from './IdeAsset';
 import type { IdeExample } from './IdeExample';
 import { loadIdeAssets } from './loadIdeAssets';
@@ -21,6 +23,21 @@ export interface IdeHandlerOptions {
    * the page, so never put a real token here.
    */
   defaultHeaders?: string;
+  /**
+   * Sign-in (gateway/session/): the page offers the providers, and for a signed-in user
+   * shows who they are, their role's examples instead of `examples`, and a sign-out button.
+   */
+  signIn?: IdeSignInView;
+}
+
+/** What the IDE page needs from the gateway's sign-in. */
+export interface IdeSignInView {
+  providers: Array<{ id: string; label: string }>;
+  viewer(req: IncomingMessage): Promise<IdeViewer | null>;
+  examplesFor(role: Role): IdeExample[];
+  loginPath: string;
+  logoutPath: string;
+  csrfHeader: string;
 }
 
 /** Where the IDE lives; its files are under `${IDE_PATH}/assets/`. */
@@ -73,27 +90,47 @@ export function createIdeHandler(options: IdeHandlerOptions): (req: IncomingMess
   if (options.defaultHeaders !== undefined) checkHeadersJson(options.defaultHeaders);
 
   const assets = loadIdeAssets();
-  const headers = options.defaultHeaders ?? null;
-  const html = renderIdePage({
-    title: options.title ?? DEFAULT_TITLE,
-    config: {
-      graphqlPath: options.graphqlPath,
-      tabs: options.examples.map((example) => ({
-        // GraphiQL titles a tab with the operation name; the example's own name goes
-        // on the first line so it stays visible in the editor.
-        query: `# ${example.name.replace(/\s+/g, ' ')}\n${example.query}`,
-        variables: example.variables ?? null,
-        headers,
-      })),
-      ...(options.defaultHeaders === undefined ? {} : { defaultHeaders: options.defaultHeaders }),
-    },
-    assetUrl: (name) => {
-      const asset = assets.get(name);
-      if (!asset) throw new Error(`the IDE page refers to an asset it does not have: ${name}`);
-      return `${ASSETS_PREFIX}${name}?v=${asset.hash}`;
-    },
-  });
-  const page = createIdeAsset('text/html; charset=utf-8', Buffer.from(html, 'utf8'));
+  const { signIn } = options;
+  const signInConfig = signIn
+    ? { providers: signIn.providers, loginPath: signIn.loginPath, logoutPath: signIn.logoutPath, csrfHeader: signIn.csrfHeader }
+    : undefined;
+  const render = (examples: IdeExample[], headers: string | null, viewer: IdeViewer | null): IdeAsset => {
+    const html = renderIdePage({
+      title: options.title ?? DEFAULT_TITLE,
+      config: {
+        graphqlPath: options.graphqlPath,
+        tabs: examples.map((example) => ({
+          // GraphiQL titles a tab with the operation name; the example's own name goes
+          // on the first line so it stays visible in the editor.
+          query: `# ${example.name.replace(/\s+/g, ' ')}\n${example.query}`,
+          variables: example.variables ?? null,
+          headers,
+        })),
+        ...(headers === null ? {} : { defaultHeaders: headers }),
+        ...(signInConfig ? { signIn: signInConfig } : {}),
+        ...(viewer
+          ? { viewer: { name: viewer.name, userId: viewer.userId, role: viewer.role, organisation: viewer.organisation, purposeOfUse: viewer.purposeOfUse, csrfToken: viewer.csrfToken } }
+          : {}),
+      },
+      assetUrl: (name) => {
+        const asset = assets.get(name);
+        if (!asset) throw new Error(`the IDE page refers to an asset it does not have: ${name}`);
+        return `${ASSETS_PREFIX}${name}?v=${asset.hash}`;
+      },
+    });
+    return createIdeAsset('text/html; charset=utf-8', Buffer.from(html, 'utf8'));
+  };
+  const page = render(options.examples, options.defaultHeaders ?? null, null);
+  // A signed-in user's page carries their CSRF token: rendered per request, never cached.
+  const servePage = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let viewer: IdeViewer | null = null;
+    try {
+      viewer = signIn ? await signIn.viewer(req) : null;
+    } catch {
+      viewer = null;
+    }
+    sendAsset(req, res, viewer && signIn ? render(signIn.examplesFor(viewer.role), null, viewer) : page, 'no-store');
+  };
 
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -103,8 +140,9 @@ export function createIdeHandler(options: IdeHandlerOptions): (req: IncomingMess
     const queryStart = target.indexOf('?');
     const path = queryStart === -1 ? target : target.slice(0, queryStart);
     if (path === IDE_PATH || path === `${IDE_PATH}/`) {
-      // The page can carry default headers; keep it out of every cache.
-      sendAsset(req, res, page, 'no-store');
+      // The page can carry default headers or a session's CSRF token; keep it out of every cache.
+      if (signIn) void servePage(req, res);
+      else sendAsset(req, res, page, 'no-store');
       return true;
     }
     if (!path.startsWith(ASSETS_PREFIX)) return false;

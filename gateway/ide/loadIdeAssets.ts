@@ -22,6 +22,10 @@ export function loadIdeAssets(): ReadonlyMap<string, IdeAsset> {
     ['react-dom.production.min.js', join(packageDir('react-dom'), 'umd', 'react-dom.production.min.js'), JAVASCRIPT],
     ['graphiql.min.js', join(packageDir('graphiql'), 'graphiql.min.js'), JAVASCRIPT],
     ['graphiql.min.css', join(packageDir('graphiql'), 'graphiql.min.css'), CSS],
+    // Chart.js 4's UMD build defines the Chart global; it needs no eval and injects no style.
+    // chart.js exports no package.json; its main entry is dist/chart.cjs.
+    ['chart.umd.min.js', join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), JAVASCRIPT],
+    ['activityChart.js', join(__dirname, 'activityChart.js'), JAVASCRIPT],
     ['mount.js', join(__dirname, 'mount.js'), JAVASCRIPT],
     ['ide.css', join(__dirname, 'ide.css'), CSS],
   ];

@@ -3,6 +3,10 @@ export interface IdeBrowserConfig {
   graphqlPath: string;
   tabs: Array<{ query: string; variables: string | null; headers: string | null }>;
   defaultHeaders?: string;
+  /** Present when the gateway signs people in (gateway/session/). */
+  signIn?: { providers: Array<{ id: string; label: string }>; loginPath: string; logoutPath: string; csrfHeader: string };
+  /** Who is signed in; the CSRF token goes with every GraphQL request and the sign-out. */
+  viewer?: { name: string | null; userId: string; role: string; organisation: string | null; purposeOfUse: string | null; csrfToken: string };
 }
 
 export interface IdePageParts {
@@ -46,12 +50,22 @@ export function renderIdePage({ title, config, assetUrl }: IdePageParts): string
 <link rel="stylesheet" href="${assetUrl('ide.css')}">
 </head>
 <body>
+<div id="ide-bar" hidden></div>
+<div id="ide-main">
 <div id="graphiql">Loading the GraphQL IDE&hellip;</div>
+<aside id="ide-chart" hidden>
+<div class="ide-chart-head"><h2 id="ide-chart-title">Activity</h2><button type="button" id="ide-chart-csv">Download CSV</button><button type="button" id="ide-chart-close">Close</button></div>
+<div class="ide-chart-body"><canvas id="ide-chart-canvas"></canvas></div>
+<ul id="ide-chart-suppressed"></ul>
+</aside>
+</div>
 <noscript>The GraphQL IDE needs JavaScript.</noscript>
 <script type="application/json" id="ide-config">${jsonForScriptBlock(config)}</script>
 <script src="${assetUrl('react.production.min.js')}"></script>
 <script src="${assetUrl('react-dom.production.min.js')}"></script>
 <script src="${assetUrl('graphiql.min.js')}"></script>
+<script src="${assetUrl('chart.umd.min.js')}"></script>
+<script src="${assetUrl('activityChart.js')}"></script>
 <script src="${assetUrl('mount.js')}"></script>
 </body>
 </html>

@@ -13,6 +13,8 @@ export interface User {
   purposeOfUse: string | null;
   /** Who stated the purpose: the identity provider (token claim) or the caller (header). */
   purposeSource: 'TOKEN' | 'HEADER' | null;
+  /** PATIENT only: the patient's own NHS number, from the NHS login token (`nhs_number`). */
+  nhsNumber?: string;
 }
 
 /** Who is calling: a verified user, nobody, or someone whose token failed (with why). */

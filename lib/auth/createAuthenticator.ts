@@ -70,6 +70,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
       // The identity provider's statement wins; a claim of the wrong type is refused, never
       // replaced by what the caller asserts in a header.
       if (payload.purpose_of_use !== undefined && typeof payload.purpose_of_use !== 'string') return { kind: 'invalid', reason: 'token claim "purpose_of_use" must be a string' };
+      if (role === 'PATIENT') return { kind: 'invalid', reason: 'the PATIENT role comes only from the NHS login issuer' };
       const headerPurpose = req.headers['x-purpose-of-use'];
       const fromToken = typeof payload.purpose_of_use === 'string';
       const purpose = fromToken ? (payload.purpose_of_use as string) : typeof headerPurpose === 'string' ? headerPurpose : null;

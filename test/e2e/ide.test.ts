@@ -179,7 +179,7 @@ describe("the analysts' GraphQL IDE in a real browser", () => {
         return src || href || '';
       }),
     );
-    expect(assetUrls.filter((url) => url.startsWith(`${gateway!.url}/ide/assets/`))).toHaveLength(6);
+    expect(assetUrls.filter((url) => url.startsWith(`${gateway!.url}/ide/assets/`))).toHaveLength(8);
     expect(assetUrls.filter((url) => !url.startsWith(`${gateway!.url}/ide/assets/`) && !url.startsWith('data:'))).toEqual([]);
 
     await page.click('.graphiql-execute-button');

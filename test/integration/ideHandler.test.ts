@@ -65,7 +65,7 @@ describe('the IDE handler over HTTP', () => {
     // Nothing inline that runs: every script is a same-origin file or a JSON data block.
     for (const tag of scriptTags(html)) expect(tag).toMatch(/src="\/ide\/assets\/|type="application\/json"/);
     expect(html).not.toMatch(/<style|style="/);
-    expect(assetUrls(html).length).toBe(6);
+    expect(assetUrls(html).length).toBe(8);
   });
 
   it('serves each asset with its content type, compressed, under an immutable versioned URL', async () => {

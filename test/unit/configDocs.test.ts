@@ -30,6 +30,10 @@ describe('configuration documentation', () => {
     ['`BREAKER_FAILURES`, `BREAKER_OPEN_MS`', `${G.breakerFailureThreshold}, ${G.breakerOpenMs}`],
     ['`REGISTRY_REFRESH_MS`', `${G.registryRefreshMs}`],
     ['`IDE_EXAMPLE_NHS_NUMBER`', G.ideExampleNhsNumber],
+    ['`PATIENT_IDENTITY_CLAIM`, `PATIENT_IDENTITY_LEVEL`', `${G.patientIdentityClaim}, ${G.patientIdentityLevel}`],
+    ['`OIDC_SCOPES`, `OIDC_PATIENT_SCOPES`', G.oidcScopes],
+    ['`SESSION_TTL_SECONDS`', `${G.sessionTtlSeconds}`],
+    ['`SESSION_REFRESH_MARGIN_SECONDS`', `${G.sessionRefreshMarginSeconds}`],
   ])('gateway: %s defaults to %s', (variables, expected) => {
     expect(defaultIn(section('## The gateway'), variables)).toBe(expected);
   });

@@ -1,0 +1,16 @@
+import net from 'node:net';
+
+/**
+ * A TCP port free on 127.0.0.1 right now. For a service whose URL others must know
+ * before it starts (the identity providers need the gateway's redirect URI).
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
