@@ -4,7 +4,7 @@ import path from 'node:path';
 import { freePort } from '../../dev/freePort';
 import { ensureClientKeys } from '../../dev/oidc/ensureClientKeys';
 import { startDemoIdentityProvider } from '../../dev/oidc/startDemoIdentityProvider';
-import { DEMO_AUDIENCE } from '../../dev/demoKeys';
+import { DEMO_AUDIENCE, DEMO_ISSUER } from '../../dev/demoKeys';
 import { spawnService, type ServiceProcess } from '../../dev/spawnService';
 import { withDatabase } from '../../lib/db/createPool';
 import { adminUrl, createEmptyDatabase, dropDatabases } from './database';
@@ -73,6 +73,7 @@ export async function startSignInTopology(options: SignInTopologyOptions): Promi
         REGISTRY_REFRESH_MS: '1000',
         JWKS_URL: `${staff.issuer}/jwks`,
         JWT_ISSUER: staff.issuer,
+        JWT_AUDIENCE: DEMO_AUDIENCE,
         PATIENT_JWKS_URL: `${patient.issuer}/jwks`,
         PATIENT_JWT_ISSUER: patient.issuer,
         OIDC_ISSUER: staff.issuer,
@@ -93,6 +94,8 @@ export async function startSignInTopology(options: SignInTopologyOptions): Promi
         DATABASE_URL: withDatabase(adminUrl(), regionDb),
         GATEWAY_SHARED_SECRET: auth.regionSecret(SIGN_IN_REGION.code),
         JWKS_FILE: auth.jwksFile,
+        JWT_ISSUER: DEMO_ISSUER,
+        JWT_AUDIENCE: DEMO_AUDIENCE,
         GATEWAY_URL: gatewayBase,
       },
     });

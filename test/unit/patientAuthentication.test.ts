@@ -14,7 +14,7 @@ const AUDIENCE = 'national-imaging-index';
 const NHS_NUMBER = '9990000018';
 
 function request(token: string): IncomingMessage {
-  return { headers: { authorization: `Bearer ${token}` } } as IncomingMessage;
+  return { headers: { authorization: `Bearer ${token}` }, rawHeaders: ['authorization', `Bearer ${token}`] } as unknown as IncomingMessage;
 }
 
 async function sign(jwk: JWK, issuer: string, claims: Record<string, unknown>): Promise<string> {
