@@ -17,7 +17,7 @@ import { ensureDatabase, withDatabase } from '../lib/db/createPool';
 import { migrate } from '../lib/db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/startEmbeddedPostgres';
 import { formatNhsNumber } from '../lib/domain/parseNhsNumber';
-import { DEMO_AUDIENCE, DEMO_ISSUER, ensureDemoKeys, issueDemoToken, STAFF_ISSUER_FILE } from '../dev/demoKeys';
+import { DEMO_AUDIENCE, ensureDemoKeys, issueDemoToken, STAFF_ISSUER_FILE } from '../dev/demoKeys';
 import { freePort } from '../dev/freePort';
 import { ensureClientKeys } from '../dev/oidc/ensureClientKeys';
 import { ROOT, spawnService } from '../dev/spawnService';
@@ -105,6 +105,28 @@ async function main(): Promise<void> {
   if (!fs.existsSync(signingKeyFile)) fs.writeFileSync(signingKeyFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
   const regionSigningKey = fs.readFileSync(signingKeyFile, 'utf8').trim();
   const regionCodes = DEMO_REGIONS.map((r) => r.code);
+  const movers = listMultiRegionNhsNumbers({ seed: SEED, regionCodes, studyCounts: studiesPerRegion, minRegions: 3, limit: 1 });
+  const tryNumber = movers[0]?.nhsNumber ?? listMultiRegionNhsNumbers({ seed: SEED, regionCodes, studyCounts: studiesPerRegion, limit: 1 })[0]?.nhsNumber ?? '9990000018';
+  // The demo's identity providers (first: regions verify archive tokens from the staff one): real OpenID Connect providers standing in for NHS CIS2
+  // (staff) and NHS login (patients), each its own process, listing demo users to pick.
+  const port = gatewayPort === 0 ? await freePort() : gatewayPort;
+  const publicUrl = `http://localhost:${port}`;
+  const client = await ensureClientKeys(keys.dir);
+  const idp = (profile: 'staff' | 'patient') =>
+    startProcess(`${profile} identity provider`, 'dev/oidc/demoIdentityProvider.mjs', {
+      PROVIDER_PROFILE: profile,
+      PORT: '0',
+      CLIENT_ID: IDE_CLIENT_ID,
+      CLIENT_JWKS_FILE: client.publicJwksFile,
+      REDIRECT_URIS: `${publicUrl}/ide/auth/callback`,
+      AUDIENCE: DEMO_AUDIENCE,
+      DEMO_PATIENT_NHS_NUMBER: tryNumber,
+      // Staff access tokens are signed with the demo key, so `npm run token` tokens verify too.
+      ...(profile === 'staff' ? { SIGNING_KEY_FILE: path.join(keys.dir, 'private.jwk.json') } : {}),
+    }, true);
+  const [staffIdp, patientIdp] = await Promise.all([idp('staff'), idp('patient')]);
+  const staffIssuer = staffIdp.url!;
+  fs.writeFileSync(path.join(keys.dir, STAFF_ISSUER_FILE), staffIssuer);
   const regionUrls = await Promise.all(
     DEMO_REGIONS.map(async (region) => {
       const database = `demo_${region.code.toLowerCase()}`;
@@ -133,7 +155,7 @@ async function main(): Promise<void> {
         GATEWAY_SHARED_SECRET: deriveRegionSecret(regionSigningKey, region.code),
         ...publishTo,
         JWKS_FILE: keys.jwksFile,
-        JWT_ISSUER: DEMO_ISSUER,
+        JWT_ISSUER: staffIssuer,
         JWT_AUDIENCE: DEMO_AUDIENCE,
       }, false);
       say(`${region.code} (${region.name}) serving ${info.url}`);
@@ -141,28 +163,6 @@ async function main(): Promise<void> {
     }),
   );
   await ensureDatabase(adminUrl, 'national');
-  const movers = listMultiRegionNhsNumbers({ seed: SEED, regionCodes, studyCounts: studiesPerRegion, minRegions: 3, limit: 1 });
-  const tryNumber = movers[0]?.nhsNumber ?? listMultiRegionNhsNumbers({ seed: SEED, regionCodes, studyCounts: studiesPerRegion, limit: 1 })[0]?.nhsNumber ?? '9990000018';
-  // The demo's identity providers: real OpenID Connect providers standing in for NHS CIS2
-  // (staff) and NHS login (patients), each its own process, listing demo users to pick.
-  const port = gatewayPort === 0 ? await freePort() : gatewayPort;
-  const publicUrl = `http://localhost:${port}`;
-  const client = await ensureClientKeys(keys.dir);
-  const idp = (profile: 'staff' | 'patient') =>
-    startProcess(`${profile} identity provider`, 'dev/oidc/demoIdentityProvider.mjs', {
-      PROVIDER_PROFILE: profile,
-      PORT: '0',
-      CLIENT_ID: IDE_CLIENT_ID,
-      CLIENT_JWKS_FILE: client.publicJwksFile,
-      REDIRECT_URIS: `${publicUrl}/ide/auth/callback`,
-      AUDIENCE: DEMO_AUDIENCE,
-      DEMO_PATIENT_NHS_NUMBER: tryNumber,
-      // Staff access tokens are signed with the demo key, so `npm run token` tokens verify too.
-      ...(profile === 'staff' ? { SIGNING_KEY_FILE: path.join(keys.dir, 'private.jwk.json') } : {}),
-    }, true);
-  const [staffIdp, patientIdp] = await Promise.all([idp('staff'), idp('patient')]);
-  const staffIssuer = staffIdp.url!;
-  fs.writeFileSync(path.join(keys.dir, STAFF_ISSUER_FILE), staffIssuer);
   const gateway = await startProcess('gateway', 'gateway/index.ts', {
     PORT: String(port),
     HOST: gatewayHost,
