@@ -1,11 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Pool } from 'pg';
 import type { MembershipPosition } from '../../../lib/locator/membershipProtocol';
-import type { Logger } from '../../../lib/logger';
 import { SignatureVerifier } from '../../../lib/security/gatewaySignature';
 import { createMembershipHandler } from './createMembershipHandler';
-import { MembershipPublisher } from './MembershipPublisher';
+import { MembershipPublisher, type MembershipPublisherOptions } from './MembershipPublisher';
 import { readMembershipPosition } from './readMembership';
 import { createNonceStore } from '../createNonceStore';
 
@@ -27,28 +25,13 @@ export interface RegionMembership {
  * carries the membership sequence this process last saw, so a gateway that asked anyway
  * learns at once when its summary of this region is behind.
  */
-export async function createRegionMembership(options: {
-  pool: Pool;
-  logger: Logger;
-  region: string;
-  secret: string;
-  gatewayUrl: string | null;
-  leaseMs?: number;
-}): Promise<RegionMembership> {
+export async function createRegionMembership(options: Omit<MembershipPublisherOptions, 'onPublished'>): Promise<RegionMembership> {
   const { pool, logger, region } = options;
   let current = await readMembershipPosition(pool);
   const observe = (seq: number) => {
     if (seq > current.seq) current = { ...current, seq };
   };
-  const publisher = new MembershipPublisher({
-    pool,
-    logger,
-    region,
-    secret: options.secret,
-    gatewayUrl: options.gatewayUrl,
-    onPublished: observe,
-    ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
-  });
+  const publisher = new MembershipPublisher({ ...options, onPublished: observe });
   // Its own verifier: replay memory per door, and signatures are bound to their purpose anyway.
   const verifier = new SignatureVerifier(options.secret);
   const nonces = createNonceStore(pool, logger);
