@@ -1,5 +1,6 @@
 import type { BenchProcess } from './benchProcess';
 import { cpuSnapshot } from './stackCpu';
+import { sumCpu } from './measureTarget';
 
 /** CPU used per second while no request is sent: the locator's polls and every process's own background work. */
 export interface IdleCpu {
@@ -9,25 +10,15 @@ export interface IdleCpu {
   stackMsPerSecond: number;
 }
 
-function sum(procs: readonly BenchProcess[]): number | null {
-  let total = 0;
-  for (const p of procs) {
-    const cpu = p.cpuSeconds();
-    if (cpu === null) return null;
-    total += cpu;
-  }
-  return total;
-}
-
 export async function measureIdleCpu(gateway: BenchProcess, regions: readonly BenchProcess[], ms = 3000): Promise<IdleCpu> {
   const g0 = gateway.cpuSeconds();
-  const r0 = sum(regions);
+  const r0 = sumCpu(regions);
   const s0 = cpuSnapshot().stack;
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, ms));
   const seconds = (performance.now() - t0) / 1000;
   const g1 = gateway.cpuSeconds();
-  const r1 = sum(regions);
+  const r1 = sumCpu(regions);
   const s1 = cpuSnapshot().stack;
   return {
     seconds,

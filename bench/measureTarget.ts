@@ -43,7 +43,8 @@ const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 const warmed = new WeakSet<BenchProcess>();
 
-function sumCpu(procs: readonly BenchProcess[]): number | null {
+/** CPU seconds of several processes together; null if any cannot be read. */
+export function sumCpu(procs: readonly BenchProcess[]): number | null {
   let total = 0;
   for (const p of procs) {
     const cpu = p.cpuSeconds();

@@ -1,6 +1,5 @@
-import { valueFromASTUntyped } from 'graphql';
-import { parseNhsNumber } from '../../lib/domain/parseNhsNumber';
 import { HIDDEN_PREFIX, type SelectionShape } from '../fanout/prepareFanOutOperation';
+import { patientsOfField } from './patientNhsNumbers';
 
 /**
  * The answer to a patient fetch that no region needs to be asked (every fresh summary rules
@@ -12,17 +11,10 @@ export function answerWithoutRegions(root: SelectionShape, variables: Record<str
   for (const field of root.fields.values()) {
     if (field.name === '__typename') {
       data[field.key] = 'Query';
-    } else if (field.name === 'patient') {
-      const arg = field.args.find((a) => a.name.value === 'nhsNumber');
-      const parsed = parseNhsNumber(arg ? valueFromASTUntyped(arg.value, variables) : undefined);
-      data[field.key] = parsed.ok ? emptyPatient(field.children, parsed.value) : null;
-    } else if (field.name === '_entities') {
-      const arg = field.args.find((a) => a.name.value === 'representations');
-      const representations = (arg ? valueFromASTUntyped(arg.value, variables) : []) as Array<Record<string, unknown>>;
-      data[field.key] = representations.map((rep) => {
-        const parsed = parseNhsNumber(rep.nhsNumber);
-        return parsed.ok ? emptyPatient(field.children, parsed.value) : null;
-      });
+    } else {
+      // Only called for fetches patientNhsNumbers routed, so every number here parses.
+      const patients = (patientsOfField(field, variables) ?? []).map((nhs) => emptyPatient(field.children, nhs));
+      data[field.key] = field.name === '_entities' ? patients : (patients[0] ?? null);
     }
   }
   return data;

@@ -1,6 +1,38 @@
 import { valueFromASTUntyped } from 'graphql';
 import { parseNhsNumber } from '../../lib/domain/parseNhsNumber';
-import type { SelectionShape } from '../fanout/prepareFanOutOperation';
+import type { FieldShape, SelectionShape } from '../fanout/prepareFanOutOperation';
+
+/**
+ * The NHS numbers one root field names, in answer order (one per `patient` field, one per
+ * representation of `_entities`); null when the field is not about patients only, or a
+ * number does not parse. The one reader of a patient fetch's arguments, for routing and for
+ * answering without regions alike.
+ */
+export function patientsOfField(field: FieldShape, variables: Record<string, unknown>): string[] | null {
+  const argument = (name: string) => {
+    const arg = field.args.find((a) => a.name.value === name);
+    return arg ? valueFromASTUntyped(arg.value, variables) : undefined;
+  };
+  const parse = (value: unknown) => {
+    const parsed = parseNhsNumber(value);
+    return parsed.ok ? parsed.value : null;
+  };
+  if (field.name === 'patient') {
+    const nhs = parse(argument('nhsNumber'));
+    return nhs === null ? null : [nhs];
+  }
+  if (field.name !== '_entities') return null;
+  const representations = argument('representations');
+  if (!Array.isArray(representations) || representations.length === 0) return null;
+  const numbers: string[] = [];
+  for (const rep of representations) {
+    if (typeof rep !== 'object' || rep === null || (rep as Record<string, unknown>).__typename !== 'Patient') return null;
+    const nhs = parse((rep as Record<string, unknown>).nhsNumber);
+    if (nhs === null) return null;
+    numbers.push(nhs);
+  }
+  return numbers;
+}
 
 /**
  * The patients a fetch is about, when it is only about patients: `patient(nhsNumber:)`
@@ -12,26 +44,9 @@ export function patientNhsNumbers(root: SelectionShape, variables: Record<string
   const numbers = new Set<string>();
   for (const field of root.fields.values()) {
     if (field.name === '__typename') continue;
-    if (field.name === 'patient') {
-      const arg = field.args.find((a) => a.name.value === 'nhsNumber');
-      const parsed = parseNhsNumber(arg ? valueFromASTUntyped(arg.value, variables) : undefined);
-      if (!parsed.ok) return null;
-      numbers.add(parsed.value);
-      continue;
-    }
-    if (field.name === '_entities') {
-      const arg = field.args.find((a) => a.name.value === 'representations');
-      const representations = arg ? valueFromASTUntyped(arg.value, variables) : null;
-      if (!Array.isArray(representations) || representations.length === 0) return null;
-      for (const rep of representations) {
-        if (typeof rep !== 'object' || rep === null || (rep as Record<string, unknown>).__typename !== 'Patient') return null;
-        const parsed = parseNhsNumber((rep as Record<string, unknown>).nhsNumber);
-        if (!parsed.ok) return null;
-        numbers.add(parsed.value);
-      }
-      continue;
-    }
-    return null;
+    const named = patientsOfField(field, variables);
+    if (named === null) return null;
+    for (const n of named) numbers.add(n);
   }
   return numbers.size > 0 ? [...numbers] : null;
 }
