@@ -23,10 +23,10 @@ export function capabilityStatement(base: string) {
       {
         mode: 'server',
         documentation:
-          'Every request except this statement needs Authorization: Bearer <JWT> with role CLINICIAN and purpose of use DIRECT_CARE (token claim or X-Purpose-Of-Use header); every read is audited. Errors are OperationOutcomes.',
+          'Every request except this statement needs Authorization: Bearer <JWT> with role CLINICIAN and purpose of use DIRECT_CARE (token claim or X-Purpose-Of-Use header), or a patient token from NHS login (identity level P9) for a search by the patient\'s own NHS number only; every read is audited. Errors are OperationOutcomes.',
         security: {
           service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth' }] }],
-          description: 'Bearer JWT from the national identity provider (CIS2); 401 without one, 403 when role or purpose do not allow, 429 above the per-user rate.',
+          description: 'Bearer JWT from the national identity provider (CIS2), or from NHS login for a patient\'s own studies; 401 without one, 403 when role or purpose do not allow (a patient searching another NHS number, by UID, or reading by id), 429 above the per-user rate.',
         },
         resource: [
           {

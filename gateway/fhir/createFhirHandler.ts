@@ -112,7 +112,8 @@ export function createFhirHandler(options: FhirHandlerOptions): (req: IncomingMe
     const lenient = /\bhandling\s*=\s*lenient\b/i.test(String(req.headers.prefer ?? ''));
     const parsed = parseImagingStudySearch(params, lenient);
     if (!parsed.ok) return fromFailure(parsed.failure);
-    const result = await searchImagingStudies(execute, parsed.search, baseOf(req));
+    const own = contextValue.user.role === 'PATIENT' ? (contextValue.user.nhsNumber ?? null) : null;
+    const result = await searchImagingStudies(execute, parsed.search, baseOf(req), own);
     return result.kind === 'failure' ? fromFailure(result.failure) : { status: 200, resource: result.bundle };
   };
 

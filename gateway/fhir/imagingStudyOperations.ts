@@ -23,6 +23,18 @@ export const SEARCH_BY_PATIENT = `query FhirImagingStudySearch($nhs: String!, $f
   }
 }`;
 
+/**
+ * A patient's own search (NHS login): the same history read through `myImagingHistory`,
+ * which takes the NHS number from the verified token, never from a variable.
+ */
+export const SEARCH_MY_HISTORY = `query FhirMyImagingStudySearch($filter: StudyFilter) {
+  myImagingHistory(filter: $filter) {
+    complete
+    sources { region { code name } status }
+    studies { ${STUDY_FIELDS} }
+  }
+}`;
+
 /** One `study` lookup per UID, aliased s0, s1, ... in one operation (so one audit record). */
 export function searchByUids(count: number): string {
   const vars = Array.from({ length: count }, (_, i) => `$u${i}: String!`).join(', ');
@@ -71,6 +83,16 @@ export interface GraphQLSource {
   status: 'OK' | 'UNAVAILABLE' | 'TIMEOUT';
 }
 
+export interface GraphQLHistory {
+  complete: boolean;
+  sources: GraphQLSource[];
+  studies: GraphQLStudy[];
+}
+
 export interface SearchByPatientData {
-  patient: { imagingHistory: { complete: boolean; sources: GraphQLSource[]; studies: GraphQLStudy[] } } | null;
+  patient: { imagingHistory: GraphQLHistory } | null;
+}
+
+export interface SearchMyHistoryData {
+  myImagingHistory: GraphQLHistory | null;
 }

@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Pool } from 'pg';
+import { ensureDemoKeys, issueDemoToken, type DemoKeys } from '../../dev/demoKeys';
 import { encodeStudyId } from '../../gateway/fhir/studyResourceId';
 import { fetchFhir, postFhirSearch } from '../support/fetchFhir';
 import { expectValidFhir } from '../support/fhirSchema';
@@ -12,6 +15,7 @@ const patient = testNhsNumber(300); // studies in LDS and LON
 const busy = testNhsNumber(301); // five studies in LDS
 const gone = testNhsNumber(302); // one study in LDS that its archive no longer holds
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
+const PATIENT_ISSUER = 'https://nhs-login.fhir-test.invalid';
 const uid = (suffix: string) => `1.2.826.0.1.3680043.10.999.${suffix}`;
 const HISTORY = `query($nhs: String!, $filter: StudyFilter) { patient(nhsNumber: $nhs) { imagingHistory(filter: $filter) {
   studies { studyInstanceUid studyDate studyTime modalities status region { code } retrieve { wadoRsUrl } } } } }`;
@@ -33,11 +37,17 @@ describe('FHIR R4 ImagingStudy API on the national gateway', () => {
   const search = async (query: string, sub = 'epr-search', headers: Record<string, string> = {}) =>
     fetchFhir(`${fhir()}/ImagingStudy?${query}`, { headers: { ...(await clinician(sub)), ...headers } });
   const byPatient = (nhs: string) => `patient:identifier=${encodeURIComponent(`${NHS}|${nhs}`)}`;
+  // NHS login stand-in: its own key pair and issuer, separate from the staff issuer.
+  let patientKeys: DemoKeys;
+  const patientHeaders = async (sub: string, nhsNumber = patient) => ({
+    authorization: `Bearer ${await issueDemoToken(patientKeys.privateJwk, { role: 'PATIENT', sub, issuer: PATIENT_ISSUER, extra: { nhs_number: nhsNumber, identity_proofing_level: 'P9' } })}`,
+  });
 
   beforeAll(async () => {
+    patientKeys = await ensureDemoKeys(fs.mkdtempSync(path.join(os.tmpdir(), 'fhir-patient-keys-')));
     topology = await startTopology({
       regionTimeoutMs: 1000,
-      gatewayEnv: { LOG_LEVEL: 'debug', RATE_LIMIT_PER_MINUTE: '60' },
+      gatewayEnv: { LOG_LEVEL: 'debug', RATE_LIMIT_PER_MINUTE: '60', PATIENT_JWT_ISSUER: PATIENT_ISSUER, PATIENT_JWKS_FILE: patientKeys.jwksFile },
       onGatewayLog: (line) => logs.push(line),
       regions: [
         {
@@ -365,6 +375,55 @@ describe('FHIR R4 ImagingStudy API on the national gateway', () => {
         expect(text).not.toContain(secret);
         expect(text).not.toContain(grouped);
       }
+    });
+  });
+
+  describe('a patient (NHS login)', () => {
+    const auditOf = async (userId: string) =>
+      (await topology.query(`{ auditEvents(userId: "${userId}") { role purposeOfUse nhsNumbers studyUids operationName outcome } }`, {}, topology.adminHeaders)).data.auditEvents;
+
+    it('finds their own studies by their own NHS number, the same Bundle matches a clinician gets, audited with role PATIENT', async () => {
+      const own = await fetchFhir(`${fhir()}/ImagingStudy?${byPatient(patient)}&modality=CT,MR`, { headers: await patientHeaders('patient-own') });
+      expect(own.status).toBe(200);
+      expectValidFhir(own.body);
+      const staff = await search(`${byPatient(patient)}&modality=CT,MR`, 'epr-compare-patient');
+      expect(matchUids(own.body)).toEqual(['401', '405', '402']);
+      expect(matchUids(own.body)).toEqual(matchUids(staff.body));
+      const posted = await postFhirSearch(fhir(), { 'patient:identifier': `${NHS}|${patient}` }, await patientHeaders('patient-own-post'));
+      expect(posted.status).toBe(200);
+      expect(posted.body.total).toBe(5);
+      expect(await auditOf('patient-own')).toEqual([
+        { role: 'PATIENT', purposeOfUse: 'PATIENT_ACCESS', nhsNumbers: [patient], studyUids: [], operationName: 'FhirMyImagingStudySearch', outcome: 'OK' },
+      ]);
+    });
+
+    it("is refused another patient's NHS number with 403, and the refusal is audited", async () => {
+      for (const [sub, res] of [
+        ['patient-other-get', await fetchFhir(`${fhir()}/ImagingStudy?${byPatient(busy)}`, { headers: await patientHeaders('patient-other-get') })],
+        ['patient-other-post', await postFhirSearch(fhir(), { 'subject:identifier': `${NHS}|${busy}` }, await patientHeaders('patient-other-post'))],
+      ] as const) {
+        expect(res.status).toBe(403);
+        expect(res.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'forbidden' }] });
+        expect(JSON.stringify(res.body)).not.toContain('2020-01-0');
+        const trail = await auditOf(sub);
+        expect(trail).toEqual([expect.objectContaining({ role: 'PATIENT', nhsNumbers: [busy], operationName: 'FhirImagingStudySearch', outcome: 'DENIED' })]);
+      }
+    });
+
+    it('is refused a search by StudyInstanceUID and a read by id, even of their own study', async () => {
+      const byUid = await fetchFhir(`${fhir()}/ImagingStudy?identifier=${encodeURIComponent(`urn:dicom:uid|urn:oid:${uid('401')}`)}`, { headers: await patientHeaders('patient-uid') });
+      expect(byUid.status).toBe(403);
+      expect(byUid.body.issue[0].code).toBe('forbidden');
+      const read = await fetchFhir(`${fhir()}/ImagingStudy/${encodeStudyId(uid('401'))}`, { headers: await patientHeaders('patient-read') });
+      expect(read.status).toBe(403);
+      expect(read.body.resourceType).toBe('OperationOutcome');
+      expect(await auditOf('patient-read')).toEqual([expect.objectContaining({ role: 'PATIENT', studyUids: [uid('401')], outcome: 'DENIED' })]);
+    });
+
+    it('gets nothing from a token of the staff issuer that claims role PATIENT', async () => {
+      const res = await fetchFhir(`${fhir()}/ImagingStudy?${byPatient(patient)}`, { headers: await as({ role: 'PATIENT', sub: 'forged-patient', extra: { nhs_number: patient, identity_proofing_level: 'P9' } }) });
+      expect(res.status).toBe(401);
+      expect(res.body.resourceType).toBe('OperationOutcome');
     });
   });
 
