@@ -91,6 +91,10 @@ const provider = new Provider(issuer, {
     return user ? tokenClaims(user) : undefined;
   },
   issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+  // Every refresh returns a new refresh token and consumes the old; using a consumed one
+  // again revokes the whole grant (oidc-provider's reuse detection). Strict, as a provider
+  // guarding against stolen refresh tokens is, so the gateway's serialised refresh is tested.
+  rotateRefreshToken: true,
   // A first-party client: no consent screen, the grant covers what the IDE asks for.
   loadExistingGrant: async (ctx) => {
     const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);

@@ -8,7 +8,7 @@ import type { SignInProviderId } from './IdeSignInSettings';
 import type { IdeViewer } from './IdeViewer';
 import type { CookiePolicy } from './sessionCookies';
 import { readCookie } from './sessionCookies';
-import type { SessionStore, StoredSession } from './SessionStore';
+import { hashSecret, type SessionStore, type StoredSession } from './SessionStore';
 
 /** The header the IDE sends its session's CSRF token in. */
 export const CSRF_HEADER = 'x-csrf-token';
@@ -54,20 +54,38 @@ function withBearer(req: IncomingMessage, token: string): IncomingMessage {
 export function createSessionAuthenticator(options: SessionAuthenticatorOptions): SessionAuthenticator {
   const { store, clients, cookies, logger } = options;
 
-  async function accessToken(sessionId: string, session: StoredSession): Promise<string | null> {
-    const now = Date.now();
-    if (session.accessExpiresAt.getTime() - now > options.refreshMarginSeconds * 1000) return session.accessToken;
+  const margin = options.refreshMarginSeconds * 1000;
+  const stale = (session: StoredSession) => session.accessExpiresAt.getTime() - Date.now() <= margin;
+  // One refresh per session at a time in this process (the row lock serialises replicas):
+  // concurrent requests of one session share it instead of queueing for the lock.
+  const refreshing = new Map<string, Promise<StoredSession | null>>();
+
+  async function refreshed(sessionId: string, session: StoredSession): Promise<StoredSession | null> {
     const client = clients.get(session.provider);
-    if (session.refreshToken && client) {
-      try {
-        const tokens = await client.refresh(session.refreshToken);
-        await store.updateTokens(sessionId, tokens);
-        return tokens.accessToken;
-      } catch (err) {
-        logger.warn({ err: (err as Error).message, provider: session.provider }, 'IDE session refresh failed');
-      }
+    if (!session.refreshToken || !client) return session;
+    const key = hashSecret(sessionId);
+    let pending = refreshing.get(key);
+    if (!pending) {
+      pending = store
+        .refreshLocked(sessionId, stale, async (current) => {
+          if (!current.refreshToken) throw new Error('the session has no refresh token');
+          return client.refresh(current.refreshToken);
+        })
+        .catch((err: unknown) => {
+          logger.warn({ err: (err as Error).message, provider: session.provider }, 'IDE session refresh failed');
+          return session;
+        })
+        .finally(() => refreshing.delete(key));
+      refreshing.set(key, pending);
     }
-    return session.accessExpiresAt.getTime() > now ? session.accessToken : null;
+    return pending;
+  }
+
+  async function accessToken(sessionId: string, session: StoredSession): Promise<string | null> {
+    if (!stale(session)) return session.accessToken;
+    const current = await refreshed(sessionId, session);
+    if (!current) return null;
+    return current.accessExpiresAt.getTime() > Date.now() ? current.accessToken : null;
   }
 
   async function sessionPrincipal(req: IncomingMessage, checkCsrf: boolean): Promise<{ principal: Principal; session: StoredSession | null }> {

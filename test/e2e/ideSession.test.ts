@@ -101,6 +101,46 @@ describe("the IDE's sign-in as a backend-for-frontend (real identity provider pr
     }
   });
 
+  it('keeps the tokens sealed at rest: the table alone holds no readable token', async () => {
+    const session = await topology.signIn('staff', 'demo-clinician');
+    const pool = new Pool({ connectionString: topology.nationalDatabaseUrl, max: 1 });
+    try {
+      const { rows } = await pool.query<{ access_token: string; refresh_token: string | null; id_token: string | null }>(
+        'SELECT access_token, refresh_token, id_token FROM ide_session ORDER BY created_at DESC LIMIT 1',
+      );
+      const row = rows[0]!;
+      for (const value of [row.access_token, row.refresh_token, row.id_token]) {
+        expect(value).toMatch(/^v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
+        // A JWT starts with a base64url JSON header ("eyJ"); nothing of one is left to read.
+        expect(value).not.toMatch(/eyJ/);
+      }
+      // Still usable by the request that carries the cookie.
+      expect((await topology.query(session, 'query { __typename }')).errors).toBeUndefined();
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('refreshes once at a time when many requests of one session need it at once, so a rotating provider never sees a refresh token reused', async () => {
+    // The demo provider rotates refresh tokens and revokes the grant when a consumed one is
+    // used again. Every request here needs a refresh (token TTL below the margin).
+    const session = await topology.signIn('staff', 'demo-analyst');
+    const pool = new Pool({ connectionString: topology.nationalDatabaseUrl, max: 1 });
+    const stored = async () => (await pool.query<{ access_token: string }>('SELECT access_token FROM ide_session ORDER BY created_at DESC LIMIT 1')).rows[0]!.access_token;
+    try {
+      const answers = await Promise.all(Array.from({ length: 6 }, () => topology.query(session, ACTIVITY)));
+      for (const answer of answers) expect(answer.errors).toBeUndefined();
+      // Had two refreshes raced, the grant would be revoked now and the next refresh would fail.
+      for (let i = 0; i < 2; i += 1) {
+        const before = await stored();
+        expect((await topology.query(session, ACTIVITY)).errors).toBeUndefined();
+        expect(await stored()).not.toBe(before);
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('lets a patient signed in with NHS login read their own history, and audits it with role PATIENT', async () => {
     const session = await topology.signIn('patient', 'demo-patient');
     const answer = await topology.query(session, MY_HISTORY);
