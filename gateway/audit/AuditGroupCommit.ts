@@ -80,9 +80,11 @@ export class AuditGroupCommit {
     try {
       client = await this.pool.connect();
       try {
-        await client.query('BEGIN');
-        // The server gives up at the budget too, so a locked table does not pile up connections.
-        await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $1, true)", [`${this.budgetMs}ms`]);
+        // One round trip: the server gives up at the budget too (lock and statement timeouts
+        // local to the transaction), so a locked table does not pile up connections. The
+        // budget is a number from our own configuration, never from a request.
+        const budget = `${Math.max(1, Math.round(this.budgetMs))}ms`;
+        await client.query(`BEGIN; SET LOCAL lock_timeout = '${budget}'; SET LOCAL statement_timeout = '${budget}'`);
         // Rows refused while waiting for a connection are left out.
         batch = batch.filter((p) => p.state === 'queued');
         if (batch.length > 0) await client.query(insertSql(batch.length), batch.flatMap((p) => rowValues(p.record)));
