@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { inAuditTransaction } from './inAuditTransaction';
 import { DeadlineExceededError } from '../../lib/async/withDeadline';
 import type { AuditRecord } from './AuditTrail';
 
@@ -74,17 +75,9 @@ export class AuditGroupCommit {
   }
 
   private async flush(batch: Pending[]): Promise<void> {
-    let outcome: 'committed' | 'retry' | Error = new Error('audit batch not written');
-    let client;
-    let broken = false;
+    let outcome: 'committed' | 'retry' | Error;
     try {
-      client = await this.pool.connect();
-      try {
-        // One round trip: the server gives up at the budget too (lock and statement timeouts
-        // local to the transaction), so a locked table does not pile up connections. The
-        // budget is a number from our own configuration, never from a request.
-        const budget = `${Math.max(1, Math.round(this.budgetMs))}ms`;
-        await client.query(`BEGIN; SET LOCAL lock_timeout = '${budget}'; SET LOCAL statement_timeout = '${budget}'`);
+      outcome = await inAuditTransaction(this.pool, this.budgetMs, async (client) => {
         // Rows refused while waiting for a connection are left out.
         batch = batch.filter((p) => p.state === 'queued');
         if (batch.length > 0) await client.query(insertSql(batch.length), batch.flatMap((p) => rowValues(p.record)));
@@ -92,18 +85,11 @@ export class AuditGroupCommit {
         if (batch.length > 0 && batch.every((p) => p.state === 'queued')) {
           for (const p of batch) p.state = 'committing';
           await client.query('COMMIT');
-          outcome = 'committed';
-        } else {
-          await client.query('ROLLBACK');
-          outcome = 'retry';
+          return 'committed' as const;
         }
-      } catch (err) {
-        broken = true;
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release(broken);
-      }
+        await client.query('ROLLBACK');
+        return 'retry' as const;
+      });
     } catch (err) {
       outcome = err instanceof Error ? err : new Error(String(err));
     }

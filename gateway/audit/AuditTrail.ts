@@ -1,8 +1,9 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { withDeadline } from '../../lib/async/withDeadline';
 import type { User } from '../../lib/auth/Principal';
 import type { AuditRegion } from './AuditCollector';
 import { AuditGroupCommit } from './AuditGroupCommit';
+import { inAuditTransaction } from './inAuditTransaction';
 
 export type AuditOutcome = 'OK' | 'PARTIAL' | 'DENIED' | 'ERROR';
 
@@ -68,7 +69,7 @@ export class AuditTrail {
   async probe(): Promise<boolean> {
     try {
       await withDeadline(
-        this.inTransaction(async (client) => {
+        inAuditTransaction(this.pool, this.budgetMs, async (client) => {
           await client.query('LOCK TABLE audit_event IN ROW EXCLUSIVE MODE NOWAIT');
           await client.query('ROLLBACK');
         }),
@@ -78,22 +79,6 @@ export class AuditTrail {
       return true;
     } catch {
       return false;
-    }
-  }
-
-  private async inTransaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
-    let failed = false;
-    try {
-      await client.query('BEGIN');
-      await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $1, true)", [`${this.budgetMs}ms`]);
-      await work(client);
-    } catch (err) {
-      failed = true;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release(failed);
     }
   }
 
