@@ -14,6 +14,8 @@ export const GATEWAY_DEFAULTS = {
   /** Activity counts below this are never shown exactly. */
   suppressionThreshold: 5,
   rateLimitPerMinute: 600,
+  /** Share of the rate limit (%) a replica claims from the national database at a time (gateway/auth/createSharedRateLimiter.ts). */
+  rateLimitLeasePercent: 1,
   maxDepth: 12,
   maxCost: 5000,
   maxAliases: 15,

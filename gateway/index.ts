@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     regionKeyIds: envString('REGION_KEY_IDS', GATEWAY_DEFAULTS.regionKeyIds),
     suppressionThreshold: envNumber('SUPPRESSION_THRESHOLD', GATEWAY_DEFAULTS.suppressionThreshold, { min: 1, max: 1000 }),
     rateLimitPerMinute: envNumber('RATE_LIMIT_PER_MINUTE', GATEWAY_DEFAULTS.rateLimitPerMinute, { min: 1, max: 1_000_000 }),
+    rateLimitLeasePercent: envNumber('RATE_LIMIT_LEASE_PERCENT', GATEWAY_DEFAULTS.rateLimitLeasePercent, { min: 0, max: 10 }),
     limits: {
       maxDepth: envNumber('MAX_DEPTH', GATEWAY_DEFAULTS.maxDepth, { min: 2, max: 100 }),
       maxCost: envNumber('MAX_COST', GATEWAY_DEFAULTS.maxCost, { min: 10, max: 1_000_000 }),

@@ -63,6 +63,8 @@ export interface GatewayServerOptions {
   suppressionThreshold?: number;
   /** Requests per user per minute before RATE_LIMITED. @defaultValue GATEWAY_DEFAULTS.rateLimitPerMinute */
   rateLimitPerMinute?: number;
+  /** Share of the limit (%) a replica claims from the national database at once; 0 claims one request at a time. @defaultValue GATEWAY_DEFAULTS.rateLimitLeasePercent */
+  rateLimitLeasePercent?: number;
   /** Query limits enforced by graphql-armor. @defaultValue GATEWAY_DEFAULTS.maxDepth, maxCost, maxAliases, maxTokens */
   limits?: { maxDepth?: number; maxCost?: number; maxAliases?: number; maxTokens?: number };
   /** Time budget per region unless its registration sets one, ms. @defaultValue GATEWAY_DEFAULTS.regionTimeoutMs */
@@ -195,7 +197,11 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
   const signIn = options.signIn ? createIdeSignIn(options.signIn, { pool, authenticate: options.authenticate, logger }) : null;
   const gate = createRequestGate({
     authenticate: signIn?.authenticate ?? options.authenticate,
-    rateLimit: createSharedRateLimiter(pool, options.rateLimitPerMinute ?? GATEWAY_DEFAULTS.rateLimitPerMinute, logger),
+    rateLimit: createSharedRateLimiter(
+      pool,
+      { points: options.rateLimitPerMinute ?? GATEWAY_DEFAULTS.rateLimitPerMinute, leasePercent: options.rateLimitLeasePercent ?? GATEWAY_DEFAULTS.rateLimitLeasePercent },
+      logger,
+    ),
   });
   const maxBodyBytes = options.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes;
   const graphql = createGraphQLHandler(apollo, {

@@ -1,7 +1,9 @@
-import type { Pool, PoolClient } from 'pg';
-import { DeadlineExceededError, withDeadline } from '../../lib/async/withDeadline';
+import type { Pool } from 'pg';
+import { withDeadline } from '../../lib/async/withDeadline';
 import type { User } from '../../lib/auth/Principal';
 import type { AuditRegion } from './AuditCollector';
+import { AuditGroupCommit } from './AuditGroupCommit';
+import { inAuditTransaction } from './inAuditTransaction';
 
 export type AuditOutcome = 'OK' | 'PARTIAL' | 'DENIED' | 'ERROR';
 
@@ -41,47 +43,33 @@ interface Row {
 
 /** The append-only audit trail in the national database (schema/migrations/national/002). */
 export class AuditTrail {
+  private readonly groupCommit: AuditGroupCommit;
+
   /** @param budgetMs how long a write (or a readiness probe) may take before it counts as failed. */
   constructor(
     private readonly pool: Pool,
     private readonly budgetMs: number,
-  ) {}
+  ) {
+    this.groupCommit = new AuditGroupCommit(pool, budgetMs);
+  }
 
   /**
    * Throws when the record cannot be written within the budget; the caller then withholds
-   * the data. The server gives up at the budget too (lock and statement timeouts local to
-   * the transaction), so a locked table does not pile up connections waiting on it.
+   * the data. Rows of concurrent requests share one INSERT and one COMMIT
+   * (gateway/audit/AuditGroupCommit.ts); each still resolves only once its own row is
+   * committed, and a row is committed only if COMMIT was sent within its budget, so a
+   * withheld answer never leaves a row saying it was released, and a released answer
+   * always has its row.
    */
   async write(record: AuditRecord): Promise<void> {
-    // The commit is the decision: a row is committed only if COMMIT was sent within the
-    // budget (and then the caller waits for it), so a withheld answer never leaves a row
-    // saying it was released, and a released answer always has its row.
-    const state: { value: 'running' | 'committing' | 'abandoned' } = { value: 'running' };
-    const work = this.insert(record, () => {
-      if (state.value === 'abandoned') return false;
-      state.value = 'committing';
-      return true;
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), this.budgetMs);
-    });
-    try {
-      if ((await Promise.race([work.then(() => 'done' as const), late])) === 'done') return;
-    } finally {
-      clearTimeout(timer);
-    }
-    if (state.value === 'committing') return work;
-    state.value = 'abandoned';
-    work.catch(() => undefined);
-    throw new DeadlineExceededError(`audit write did not finish within ${this.budgetMs} ms`);
+    return this.groupCommit.write(record);
   }
 
   /** Whether a row could be appended now: takes the lock an INSERT needs without waiting, then rolls back. */
   async probe(): Promise<boolean> {
     try {
       await withDeadline(
-        this.inTransaction(async (client) => {
+        inAuditTransaction(this.pool, this.budgetMs, async (client) => {
           await client.query('LOCK TABLE audit_event IN ROW EXCLUSIVE MODE NOWAIT');
           await client.query('ROLLBACK');
         }),
@@ -92,46 +80,6 @@ export class AuditTrail {
     } catch {
       return false;
     }
-  }
-
-  private async inTransaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
-    let failed = false;
-    try {
-      await client.query('BEGIN');
-      await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $1, true)", [`${this.budgetMs}ms`]);
-      await work(client);
-    } catch (err) {
-      failed = true;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release(failed);
-    }
-  }
-
-  private async insert(record: AuditRecord, mayCommit: () => boolean): Promise<void> {
-    await this.inTransaction(async (client) => {
-      await client.query(
-        `INSERT INTO audit_event (user_id, role, organisation, purpose_of_use, nhs_numbers, study_uids, operation_name, regions, outcome, request_id, purpose_source)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [
-          record.user.id,
-          record.user.role,
-          record.user.organisation,
-          record.user.purposeOfUse,
-          record.nhsNumbers,
-          record.studyUids,
-          record.operationName,
-          JSON.stringify(record.regions),
-          record.outcome,
-          record.requestId,
-          record.user.purposeSource,
-        ],
-      );
-      if (!mayCommit()) throw new DeadlineExceededError('audit write abandoned after its budget');
-      await client.query('COMMIT');
-    });
   }
 
   async find(query: AuditQuery) {

@@ -22,6 +22,13 @@ export interface AccessRule {
   audit: boolean;
 }
 
+/**
+ * All an @access rule may read about the caller: role and stated purpose. Decisions are cached
+ * on this (gateway/auth/AccessDecisions.ts); a rule needing more (the user's id, NHS number,
+ * the request's variables) does not belong in this policy but in a per-request check.
+ */
+export type AccessSubject = Pick<User, 'role' | 'purposeOfUse'>;
+
 /** A field the caller may not read, and why. */
 export interface Denial {
   /** "Type.field" */
@@ -59,7 +66,7 @@ export class AccessPolicy {
    * Every field in the operation the user may not read. Runs before planning, so a denied
    * field costs no region call.
    */
-  check(schema: GraphQLSchema, document: DocumentNode, user: User): { denials: Denial[]; identifiable: boolean } {
+  check(schema: GraphQLSchema, document: DocumentNode, user: AccessSubject): { denials: Denial[]; identifiable: boolean } {
     const denials: Denial[] = [];
     let identifiable = false;
     const rootTypes = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name].filter(Boolean));
@@ -93,7 +100,7 @@ export class AccessPolicy {
   }
 }
 
-function refusal(rule: AccessRule, user: User): string | null {
+function refusal(rule: AccessRule, user: AccessSubject): string | null {
   if (!rule.roles.has(user.role)) return `it needs role ${[...rule.roles].join(' or ')}, and the caller is ${user.role}`;
   if (rule.purposes && (!user.purposeOfUse || !rule.purposes.has(user.purposeOfUse))) {
     return `it needs a stated purpose of use of ${[...rule.purposes].join(' or ')} (token claim purpose_of_use or header X-Purpose-Of-Use)`;

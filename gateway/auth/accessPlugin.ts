@@ -2,8 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
 import { GATEWAY_ERRORS, gatewayError, GatewayErrorCode } from '../errors';
 import type { GatewayContext } from '../GatewayContext';
+import { AccessDecisions } from './AccessDecisions';
 import type { AccessPolicy } from './AccessPolicy';
-import { executedDocument } from './executedDocument';
 
 /**
  * Enforces the schema's @access rules once the operation is parsed and validated, before
@@ -15,14 +15,14 @@ export function accessPlugin(
   /** Told of every denial before the request fails (the registry trail records refused registry changes). */
   onDenied: (context: GatewayContext, executed: DocumentNode, variables: Record<string, unknown>, reason: string) => Promise<void> = async () => undefined,
 ): ApolloServerPlugin<GatewayContext> {
+  const decisions = new AccessDecisions(policy);
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, schema, contextValue, request }) {
           // Nothing will execute (operationPlugin refuses it): nothing to judge or record.
           if (!operation) return;
-          const executed = executedDocument(document, operation);
-          const { denials, identifiable } = policy.check(schema, executed, contextValue.user);
+          const { executed, denials, identifiable } = decisions.decide(schema, document, operation, contextValue.user);
           if (identifiable) contextValue.audit.identifiable = true;
           const first = denials[0];
           if (first) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createCachedJwtVerify, DEFAULT_VERIFIED_TOKEN_CACHE_SIZE } from './createCachedJwtVerify';
 import { isRole } from './Role';
 import type { Principal } from './Principal';
 
@@ -16,6 +17,8 @@ export interface AuthenticatorOptions {
   clockToleranceSeconds?: number;
   /** Longest accepted token lifetime (`exp` - `iat`, or `exp` - now without `iat`), seconds. @defaultValue MAX_TOKEN_LIFETIME_SECONDS */
   maxLifetimeSeconds?: number;
+  /** Verified tokens remembered (lib/auth/createCachedJwtVerify.ts); 0 verifies every request afresh. @defaultValue DEFAULT_VERIFIED_TOKEN_CACHE_SIZE */
+  verifiedTokenCacheSize?: number;
 }
 
 /** A token valid for longer than this is refused: a stolen token must not stay useful for days. 12 h covers a clinical shift. */
@@ -45,6 +48,17 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
   }
   const tolerance = options.clockToleranceSeconds ?? 30;
   const maxLifetime = options.maxLifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS;
+  const verify = createCachedJwtVerify(
+    keys,
+    {
+      issuer: options.issuer,
+      audience: options.audience,
+      algorithms: ['ES256', 'RS256', 'PS256', 'EdDSA'],
+      clockTolerance: tolerance,
+      requiredClaims: ['sub', 'exp'],
+    },
+    options.verifiedTokenCacheSize ?? DEFAULT_VERIFIED_TOKEN_CACHE_SIZE,
+  );
   return async (req) => {
     // Node keeps only the first of repeated Authorization headers; two credentials in one
     // request are ambiguous (a proxy added one?), so refuse rather than pick.
@@ -54,13 +68,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
     const match = BEARER.exec(header.trim());
     if (!match) return { kind: 'invalid', reason: 'Authorization header must be "Bearer <JWT>"' };
     try {
-      const { payload } = await jwtVerify(match[1]!, keys, {
-        issuer: options.issuer,
-        audience: options.audience,
-        algorithms: ['ES256', 'RS256', 'PS256', 'EdDSA'],
-        clockTolerance: tolerance,
-        requiredClaims: ['sub', 'exp'],
-      });
+      const { payload } = await verify(match[1]!);
       const now = Math.floor(Date.now() / 1000);
       if (typeof payload.sub !== 'string' || payload.sub.trim() === '') return { kind: 'invalid', reason: 'token claim "sub" is empty' };
       if (payload.iat !== undefined && payload.iat > now + tolerance) return { kind: 'invalid', reason: 'token claim "iat" is in the future' };

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createCachedJwtVerify } from './createCachedJwtVerify';
 import { parseNhsNumber } from '../domain/parseNhsNumber';
 import type { Principal } from './Principal';
 
@@ -33,16 +34,18 @@ export function createPatientAuthenticator(options: PatientAuthenticatorOptions)
   if (options.jwksFile) keys = createLocalJWKSet(JSON.parse(fs.readFileSync(options.jwksFile, 'utf8')) as JSONWebKeySet);
   else if (options.jwksUrl) keys = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
   else throw new Error('patient authentication needs PATIENT_JWKS_FILE or PATIENT_JWKS_URL');
+  // Same verified-token cache as staff tokens: exp, nbf and key removal re-checked on every hit.
+  const verify = createCachedJwtVerify(keys, {
+    issuer: options.issuer,
+    audience: options.audience,
+    algorithms: ['ES256', 'RS256', 'PS256', 'EdDSA'],
+    clockTolerance: options.clockToleranceSeconds ?? 30,
+    requiredClaims: ['sub', 'exp'],
+  });
   return async (token) => {
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, keys, {
-        issuer: options.issuer,
-        audience: options.audience,
-        algorithms: ['ES256', 'RS256', 'PS256', 'EdDSA'],
-        clockTolerance: options.clockToleranceSeconds ?? 30,
-        requiredClaims: ['sub', 'exp'],
-      }));
+      ({ payload } = await verify(token));
     } catch {
       return { kind: 'invalid', reason: 'patient token could not be verified' };
     }

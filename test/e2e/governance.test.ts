@@ -187,6 +187,24 @@ describe('information governance at the national gateway', () => {
       ]);
     });
 
+    it('checks and audits each request by its own variables, when the same document was allowed before (decisions are cached, arguments are not)', async () => {
+      const clinician = await as({ role: 'CLINICIAN', sub: 'dr-same-document', purposeOfUse: 'DIRECT_CARE' });
+      const other = testNhsNumber(201);
+      expect((await topology.query(HISTORY, { nhs: patient }, clinician)).data.patient.imagingHistory.studies).toHaveLength(15);
+      expect((await topology.query(HISTORY, { nhs: other }, clinician)).data.patient.imagingHistory.studies).toHaveLength(0);
+      const before = await regionCalls();
+      const malformed = await topology.query(HISTORY, { nhs: '9990000019' }, clinician);
+      expect(malformed.status).toBe(400);
+      expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(await regionCalls()).toBe(before);
+      const trail = await topology.query(AUDIT, { user: 'dr-same-document' }, topology.adminHeaders);
+      expect(trail.data.auditEvents.map((e: { nhsNumbers: string[]; outcome: string }) => [e.nhsNumbers, e.outcome])).toEqual([
+        [[], 'ERROR'],
+        [[other], 'OK'],
+        [[patient], 'OK'],
+      ]);
+    });
+
     it('records a denied attempt on identifiable data', async () => {
       await topology.query(HISTORY, { nhs: patient }, await as({ role: 'CLINICIAN', sub: 'dr-no-purpose' }));
       const trail = await topology.query(AUDIT, { user: 'dr-no-purpose' }, topology.adminHeaders);

@@ -21,6 +21,7 @@ describe('configuration documentation', () => {
     ['`DB_APP_ROLE`', G.dbAppRole],
     ['`SUPPRESSION_THRESHOLD`', `${G.suppressionThreshold}`],
     ['`RATE_LIMIT_PER_MINUTE`', `${G.rateLimitPerMinute}`],
+    ['`RATE_LIMIT_LEASE_PERCENT`', `${G.rateLimitLeasePercent}`],
     ['`MAX_DEPTH`, `MAX_COST`, `MAX_ALIASES`, `MAX_TOKENS`', `${G.maxDepth}, ${G.maxCost}, ${G.maxAliases}, ${G.maxTokens}`],
     ['`REGION_TIMEOUT_MS`', `${G.regionTimeoutMs}`],
     ['`AUDIT_TIMEOUT_MS`', `${G.auditTimeoutMs}`],
