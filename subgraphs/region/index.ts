@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     leaseMs: envNumber('LOCATOR_LEASE_MS', DEFAULT_LEASE_MS, { min: 100, max: 600_000 }),
     authenticate,
     metrics: syncMetrics?.registry ?? null,
+    compiledExecution: envString('COMPILED_EXECUTION', REGION_DEFAULTS.compiledExecution ? 'on' : 'off') !== 'off',
   });
   let sync: RunningSync | null = null;
   if (syncConfig?.ok) {
