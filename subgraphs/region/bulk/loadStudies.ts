@@ -5,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { mergeSeriesSql, mergeStudiesSql, SERIES_COLUMNS, seriesRow, SOURCE_COLUMNS, studyRow } from '../db/studyWrites';
 import type { StudyRecord } from '../StudyRecord';
 import { copyTextRow } from './copyTextRow';
+import { deferSecondaryIndexesIfEmpty, restoreDeferredIndexes } from './deferSecondaryIndexes';
 
 export interface LoadStudiesOptions {
   /** Studies per COPY-and-merge transaction (default 20,000). A crash keeps every committed chunk. */
@@ -14,6 +15,12 @@ export interface LoadStudiesOptions {
    * taking the studies whose UID hashes to it. 1 keeps the load on one connection.
    */
   connections?: number;
+  /**
+   * When the index is empty, drop its secondary indexes for the load and build them once,
+   * sorted, at its end (bulk/deferSecondaryIndexes.ts); the time to build them is part of the
+   * load's. False keeps them maintained row by row. @defaultValue true
+   */
+  deferIndexes?: boolean;
   /** Called every few thousand records and after each chunk commits. Throttle rendering in the callback. */
   onProgress?: (progress: LoadCounts) => void;
 }
@@ -196,6 +203,8 @@ export async function loadStudies(
   const report = () => options.onProgress?.({ ...totals });
   const lanes: Lane[] = [];
   let broken = false;
+  const deferIndexes = options.deferIndexes ?? true;
+  if (deferIndexes) await deferSecondaryIndexesIfEmpty(pool);
 
   const settle = async (lane: Lane) => {
     if (!lane.pending) return;
@@ -241,6 +250,9 @@ export async function loadStudies(
     throw err;
   } finally {
     for (const lane of lanes) lane.client.release(broken);
+    // Also after a failure: the chunks committed so far are served with every index. (Indexes
+    // left deferred by a crashed earlier load are built here too.)
+    if (deferIndexes) await restoreDeferredIndexes(pool, connections);
   }
   const seconds = (performance.now() - started) / 1000;
   return { ...totals, rejected: 0, seconds, studiesPerSecond: seconds > 0 ? totals.read / seconds : 0 };
