@@ -10,9 +10,13 @@ function studies(studyCount: number, seed = 7): StudyRecord[] {
   return [...generateRegion({ seed, regionCode: 'LDS', regionCodes: REGIONS, studyCount, viewerBaseUrl: 'https://viewer.lds.example.nhs.uk' })];
 }
 
-/** Every index of the two tables, with its full definition. */
+/** Every index and constraint of the two tables, with its full definition. */
 async function indexes(db: TestDatabase): Promise<string[]> {
-  const { rows } = await db.pool.query<{ d: string }>(`SELECT indexdef AS d FROM pg_indexes WHERE tablename IN ('study', 'series') ORDER BY indexname`);
+  const { rows } = await db.pool.query<{ d: string }>(
+    `SELECT d FROM (SELECT indexname AS n, indexdef AS d FROM pg_indexes WHERE tablename IN ('study', 'series')
+       UNION ALL SELECT conname, conrelid::regclass || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid IN ('study'::regclass, 'series'::regclass)) x
+     ORDER BY n, d`,
+  );
   return rows.map((r) => r.d);
 }
 
@@ -28,7 +32,7 @@ async function missingFromMembership(db: TestDatabase): Promise<number> {
   return rows[0]!.n;
 }
 
-describe('bulk loads into an empty index build secondary indexes once, afterwards', () => {
+describe('bulk loads into an empty index build secondary indexes and check foreign keys once, afterwards', () => {
   let db: TestDatabase;
   let migrated: string[];
 
@@ -81,6 +85,13 @@ describe('bulk loads into an empty index build secondary indexes once, afterward
     expect((await restoreDeferredIndexes(db.pool, 1)).length).toBeGreaterThan(0);
     expect(await indexes(db)).toEqual(migrated);
     expect(await restoreDeferredIndexes(db.pool)).toEqual([]);
+  });
+
+  it('refuses series of a study that does not exist, even when its foreign key was deferred', async () => {
+    await deferSecondaryIndexesIfEmpty(db.pool);
+    await db.pool.query(`INSERT INTO series (series_instance_uid, study_instance_uid) VALUES ('1.2.3.4', '1.2.3')`);
+    await expect(restoreDeferredIndexes(db.pool)).rejects.toThrow(/foreign key/);
+    expect(await deferred(db)).toBeGreaterThan(0);
   });
 
   it('defers nothing when the index holds a study', async () => {

@@ -1,7 +1,7 @@
--- Secondary indexes of `study` and `series` that a bulk load into an EMPTY index dropped,
--- to build each once, sorted, after the load instead of maintaining it row by row
--- (subgraphs/region/bulk/deferSecondaryIndexes.ts). Each row holds the exact definition
--- (pg_get_indexdef) and means "this index is missing": the loader re-creates it when it
+-- Secondary indexes and foreign keys of `study` and `series` that a bulk load into an EMPTY
+-- index dropped, to build or check each once after the load instead of row by row
+-- (subgraphs/region/bulk/deferSecondaryIndexes.ts). Each row holds the statement that
+-- re-creates it (from pg_get_indexdef / pg_get_constraintdef) and means "this is missing": the loader re-creates it when it
 -- finishes or fails, and a region start or the next load repairs it after a crash.
 -- Primary keys are never deferred: the load's merge (ON CONFLICT) needs them.
 CREATE TABLE deferred_index (

@@ -6,7 +6,7 @@ const BUILD_MEMORY = '256MB';
 /**
  * Before a bulk load: if `study` and `series` are both empty, records the exact definition
  * of each of their secondary indexes (not primary keys or unique constraints, which the
- * merge's ON CONFLICT needs) in `deferred_index` and drops it, in one transaction under an
+ * merge's ON CONFLICT needs) and foreign keys in `deferred_index` and drops it, in one transaction under an
  * exclusive lock, so no write can slip in between the check and the drop. Returns the names
  * deferred (none when the index holds anything: then every index stays and is maintained
  * row by row as before).
@@ -27,16 +27,23 @@ export async function deferSecondaryIndexesIfEmpty(pool: Pool): Promise<string[]
       await client.query('ROLLBACK');
       return [];
     }
-    const { rows } = await client.query<{ name: string; definition: string }>(
-      `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+    const { rows } = await client.query<{ name: string; definition: string; drop: string }>(
+      `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition, format('DROP INDEX %I', c.relname) AS drop
          FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
         WHERE i.indrelid IN ('study'::regclass, 'series'::regclass) AND NOT i.indisprimary AND NOT i.indisunique
           AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
-        ORDER BY c.relname`,
+       UNION ALL
+       -- Foreign keys: checked once, by one join, when added back, instead of one locking
+       -- lookup of the study per series row.
+       SELECT k.conname, format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.conrelid::regclass, k.conname, pg_get_constraintdef(k.oid)),
+              format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname)
+         FROM pg_constraint k
+        WHERE k.contype = 'f' AND k.conrelid IN ('study'::regclass, 'series'::regclass)
+        ORDER BY 1`,
     );
-    for (const { name, definition } of rows) {
+    for (const { name, definition, drop } of rows) {
       await client.query('INSERT INTO deferred_index (name, definition) VALUES ($1, $2)', [name, definition]);
-      await client.query(`DROP INDEX ${quoteIdent(name)}`);
+      await client.query(drop);
     }
     await client.query('COMMIT');
     return rows.map((r) => r.name);
@@ -82,8 +89,4 @@ export async function restoreDeferredIndexes(pool: Pool, connections = 2): Promi
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(connections, rows.length)) }, worker));
   return built.sort();
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
