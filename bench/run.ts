@@ -29,7 +29,7 @@ import { DEFAULT_LEASE_MS, DEFAULT_POLL_MS } from '../lib/locator/membershipProt
 import { emptyLocatorResults } from './LocatorResults';
 import { measureLocatorFilter } from './measureLocatorFilter';
 import { runReplicaWindowPhase } from './runReplicaWindowPhase';
-import { hotPathDatasets, runHotPath } from './runHotPath';
+import { HOT_PATH_PARTS, hotPathDatasets, runHotPath, type HotPathPart } from './runHotPath';
 import { runScalingPhase } from './runScalingPhase';
 
 /** The locator as deployed by default, stated explicitly: every gateway of the run but stock Apollo and Hive uses it. */
@@ -80,8 +80,11 @@ async function main(): Promise<void> {
   const hotLabelAt = argv.indexOf('--hot-path-label');
   const hotLabel = hotLabelAt >= 0 ? argv[hotLabelAt + 1] ?? '' : 'latest';
   if (hotPath && !/^[a-z0-9-]+$/.test(hotLabel)) throw new Error('--hot-path-label needs a name of a-z, 0-9 and -');
+  const hotOnlyAt = argv.indexOf('--hot-path-only');
+  const hotParts = hotOnlyAt >= 0 ? (argv[hotOnlyAt + 1] ?? '').split(',') : [...HOT_PATH_PARTS];
+  if (hotParts.some((p) => !(HOT_PATH_PARTS as readonly string[]).includes(p))) throw new Error(`--hot-path-only takes some of ${HOT_PATH_PARTS.join(',')}`);
   // --hot-path: issue #13's targets in one run, over the quick bench's population (see runHotPath.ts).
-  const config = parseBenchFlags(hotPath ? ['--quick', '--skip-hive', '--duration', '10', ...argv.filter((a, i) => a !== '--hot-path' && a !== '--hot-path-label' && argv[i - 1] !== '--hot-path-label')] : argv);
+  const config = parseBenchFlags(hotPath ? ['--quick', '--skip-hive', '--duration', '10', ...argv.filter((a, i) => !['--hot-path', '--hot-path-label', '--hot-path-only'].includes(a) && !['--hot-path-label', '--hot-path-only'].includes(argv[i - 1] ?? ''))] : argv);
   if (config && hotPath) config.profileSeconds = 5;
   if (!config) {
     process.stdout.write(USAGE);
@@ -114,7 +117,7 @@ async function main(): Promise<void> {
       const [central] = await prepareDatasets(adminUrl, [hot.central]);
       const perRegion = hot.regions.map((r) => ({ code: r.code, studyCount: hot.centralPerRegion }));
       const results = { profiles: [], sanity: [] } as unknown as BenchResults;
-      await runHotPath({ config, adminUrl, population: hot.population, regions: hot.regions.map((r) => ({ ...r, dataset: central! })), central: central!, gatewayNhsNumbers: drawNhsNumbers(hot.population, perRegion, 2000, 1000, config.seed), tmpDir: TMP_DIR, results }, hotLabel);
+      await runHotPath({ config, adminUrl, population: hot.population, regions: hot.regions.map((r) => ({ ...r, dataset: central! })), central: central!, gatewayNhsNumbers: drawNhsNumbers(hot.population, perRegion, 2000, 1000, config.seed), tmpDir: TMP_DIR, results }, hotLabel, hotParts as HotPathPart[]);
     });
     await cleanup();
     return;

@@ -156,22 +156,31 @@ export function renderHotPath(r: HotPathResults): string {
   return out.join('\n');
 }
 
+/** Parts of the hot-path run; `--hot-path-only region,ingest` runs some of them (for iterating, not for the targets). */
+export type HotPathPart = 'ingest' | 'gateway' | 'region';
+export const HOT_PATH_PARTS: readonly HotPathPart[] = ['ingest', 'gateway', 'region'];
+
 /** `npm run bench -- --hot-path [--hot-path-label NAME]`: issue #13's four targets in one run. */
-export async function runHotPath(ctx: BenchContext, label: string): Promise<void> {
+export async function runHotPath(ctx: BenchContext, label: string, parts: readonly HotPathPart[] = HOT_PATH_PARTS): Promise<void> {
   const dir = path.join(ROOT, 'bench', 'results', 'hotpath', label);
   fs.mkdirSync(dir, { recursive: true });
   const results: HotPathResults = { startedAt: new Date().toISOString(), finishedAt: '', label, postgres: await postgresSettings(ctx.adminUrl), centralStudies: ctx.central.studies, lookupStudies: HOT.lookupStudies, gateway: [], regionLookup: null, ingest: null, profiles: [], targets: [] };
   process.stderr.write(`hot path: PostgreSQL ${Object.entries(results.postgres).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
   const [lookup] = await prepareDatasets(ctx.adminUrl, [regionDataset(ctx.population, ctx.regions[0]!.code, HOT.lookupStudies)]);
 
-  process.stderr.write(`\nbulk ingest of ${HOT.ingestStudies.toLocaleString('en-GB')} studies into an empty region (durable)\n`);
-  results.ingest = await measureIngest(ctx.adminUrl, ctx.population, ctx.regions[0]!.code, HOT.ingestStudies);
-  results.profiles.push(await profileIngest(ctx, dir));
-
-  process.stderr.write('\ncentralised: (c) ours vs (d) stock @apollo/gateway\n');
-  await measureGateways(ctx, results);
-  process.stderr.write('\nregion lookups at 1M\n');
-  await measureRegionLookups(ctx, results, lookup!);
+  if (parts.includes('ingest')) {
+    process.stderr.write(`\nbulk ingest of ${HOT.ingestStudies.toLocaleString('en-GB')} studies into an empty region (durable)\n`);
+    results.ingest = await measureIngest(ctx.adminUrl, ctx.population, ctx.regions[0]!.code, HOT.ingestStudies);
+    results.profiles.push(await profileIngest(ctx, dir));
+  }
+  if (parts.includes('gateway')) {
+    process.stderr.write('\ncentralised: (c) ours vs (d) stock @apollo/gateway\n');
+    await measureGateways(ctx, results);
+  }
+  if (parts.includes('region')) {
+    process.stderr.write('\nregion lookups at 1M\n');
+    await measureRegionLookups(ctx, results, lookup!);
+  }
 
   results.profiles.push(...ctx.results.profiles);
   for (const p of ctx.results.profiles) keepSmallProfile(path.join(ROOT, p.summary.file), dir);
