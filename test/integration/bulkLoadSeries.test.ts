@@ -15,7 +15,7 @@ async function studyOfSeries(db: TestDatabase, seriesUid: string): Promise<{ stu
   return rows[0];
 }
 
-describe('series of studies a load inserts', () => {
+describe('a first load into an empty index', () => {
   let db: TestDatabase;
 
   beforeEach(async () => {
@@ -26,7 +26,35 @@ describe('series of studies a load inserts', () => {
     await db.drop();
   });
 
-  it('follow a new study that takes over a series stored under another study, in a later load', async () => {
+  it('updates a study it meets again in a later chunk, as the merge does', async () => {
+    const [a] = movedSeries();
+    const again = { ...a, description: 'corrected', series: a.series!.slice(1) };
+    const summary = await loadStudies(db.pool, [a, again], { chunkSize: 1, connections: 1 });
+    expect({ inserted: summary.inserted, updated: summary.updated }).toEqual({ inserted: 1, updated: 1 });
+    const { rows } = await db.pool.query<{ description: string; status: string; series: number }>(
+      'SELECT description, status, (SELECT count(*)::int FROM series WHERE study_instance_uid = $1) AS series FROM study WHERE study_instance_uid = $1',
+      [a.studyInstanceUid],
+    );
+    expect(rows).toEqual([{ description: 'corrected', status: 'AVAILABLE', series: a.series!.length - 1 }]);
+  });
+
+  it('stores a new study exactly as a load into a non-empty index does', async () => {
+    const [generated, b] = movedSeries();
+    // No status and some fields the archive did not say: the merge's rules for a new row.
+    const a: StudyRecord = { ...generated, status: null, unsaid: ['description', 'viewerUrl'] };
+    await loadStudies(db.pool, [a]);
+    const other = await createTestDatabase('region', 'bulkseries');
+    try {
+      await loadStudies(other.pool, [b]);
+      await loadStudies(other.pool, [a]);
+      const row = (d: TestDatabase) => d.pool.query('SELECT * FROM study WHERE study_instance_uid = $1', [a.studyInstanceUid]).then((r) => ({ ...r.rows[0], updated_at: null }));
+      expect(await row(db)).toEqual(await row(other));
+    } finally {
+      await other.drop();
+    }
+  });
+
+  it('moves a series stored under another study to the new study that carries it, in a later load', async () => {
     const [a, b] = movedSeries();
     await loadStudies(db.pool, [a]);
     const summary = await loadStudies(db.pool, [b]);
@@ -35,7 +63,7 @@ describe('series of studies a load inserts', () => {
     for (const s of b.series!) expect((await studyOfSeries(db, s.seriesInstanceUid))?.study).toBe(b.studyInstanceUid);
   });
 
-  it('follow it within one load, from one chunk to the next', async () => {
+  it('moves it within one load, from one chunk to the next', async () => {
     const [a, b] = movedSeries();
     await loadStudies(db.pool, [a, b], { chunkSize: 1, connections: 1 });
     expect(await studyOfSeries(db, a.series![0]!.seriesInstanceUid)).toEqual({ study: b.studyInstanceUid, description: 'moved here' });

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { mergeSeriesSql, mergeStudiesSql, SERIES_COLUMNS, seriesRow, SOURCE_COLUMNS, studyRow } from '../db/studyWrites';
+import { insertNewStudiesSql, mergeSeriesSql, mergeStudiesSql, SERIES_COLUMNS, seriesRow, SOURCE_COLUMNS, studyRow } from '../db/studyWrites';
 import type { StudyRecord } from '../StudyRecord';
 import { copyTextRow } from './copyTextRow';
 import { deferSecondaryIndexesIfEmpty, restoreDeferredIndexes } from './deferSecondaryIndexes';
@@ -129,13 +129,36 @@ async function insertSeriesOfNewStudies(client: PoolClient): Promise<void> {
   }
 }
 
-/** Writes one chunk in one transaction; the same semantics as writeStudies, by COPY. */
-async function writeChunk(client: PoolClient, chunk: PreparedChunk): Promise<LoadCounts> {
+type Written = { study_instance_uid: string; inserted: boolean };
+
+/**
+ * A chunk's studies when its lane has met only new studies so far (a first load): a plain
+ * INSERT with mergeStudiesSql's values for new rows; a study stored after all rolls back to a
+ * savepoint and the merge writes the chunk, as for any other chunk.
+ */
+async function insertNewStudies(client: PoolClient): Promise<Written[]> {
+  await client.query('SAVEPOINT new_studies');
+  try {
+    const { rows } = await client.query<Written>(insertNewStudiesSql(STUDY_TABLE));
+    await client.query('RELEASE SAVEPOINT new_studies');
+    return rows;
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err;
+    await client.query('ROLLBACK TO SAVEPOINT new_studies');
+    return (await client.query<Written>(mergeStudiesSql(STUDY_TABLE))).rows;
+  }
+}
+
+/**
+ * Writes one chunk in one transaction; the same semantics as writeStudies, by COPY.
+ * `fresh`: every study this lane wrote so far was new (and the index was empty at the start).
+ */
+async function writeChunk(client: PoolClient, chunk: PreparedChunk, fresh: boolean): Promise<LoadCounts> {
   await client.query('BEGIN');
   try {
     await copyInto(client, STUDY_TABLE, [...sourceNames, 'has_series'], chunk.studyLines);
     await copyInto(client, SERIES_TABLE, seriesNames, chunk.seriesLines);
-    const written = await client.query<{ study_instance_uid: string; inserted: boolean }>(mergeStudiesSql(STUDY_TABLE));
+    const written = { rows: fresh ? await insertNewStudies(client) : (await client.query<Written>(mergeStudiesSql(STUDY_TABLE))).rows };
     const changed = new Set<string>();
     const inserted = new Set<string>();
     for (const row of written.rows) {
@@ -194,6 +217,8 @@ interface Lane {
   client: PoolClient;
   batch: StudyRecord[];
   pending: Promise<LoadCounts> | null;
+  /** Only new studies so far, into an index that was empty: try plain INSERTs (insertNewStudies). */
+  fresh: boolean;
 }
 
 /**
@@ -224,12 +249,13 @@ export async function loadStudies(
   const lanes: Lane[] = [];
   let broken = false;
   const deferIndexes = options.deferIndexes ?? true;
-  if (deferIndexes) await deferSecondaryIndexesIfEmpty(pool);
+  const wasEmpty = deferIndexes && (await deferSecondaryIndexesIfEmpty(pool)).length > 0;
 
   const settle = async (lane: Lane) => {
     if (!lane.pending) return;
     const done = await lane.pending;
     lane.pending = null;
+    if (done.updated + done.unchanged > 0) lane.fresh = false;
     totals.inserted += done.inserted;
     totals.updated += done.updated;
     totals.unchanged += done.unchanged;
@@ -240,14 +266,14 @@ export async function loadStudies(
     const prepared = prepare(lane.batch);
     lane.batch = [];
     await settle(lane);
-    lane.pending = writeChunk(lane.client, prepared);
+    lane.pending = writeChunk(lane.client, prepared, lane.fresh);
     // Awaited by the next settle(); this only stops a failure from counting as unhandled meanwhile.
     lane.pending.catch(() => undefined);
   };
   try {
     for (let i = 0; i < connections; i++) {
       const client = await pool.connect();
-      lanes.push({ client, batch: [], pending: null });
+      lanes.push({ client, batch: [], pending: null, fresh: wasEmpty });
       await createStaging(client);
     }
     for await (const record of source) {
