@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { insertNewStudiesSql, mergeSeriesSql, mergeStudiesSql, SERIES_COLUMNS, seriesRow, SOURCE_COLUMNS, studyRow } from '../db/studyWrites';
+import { mergeSeriesSql, mergeStudiesSql, SERIES_COLUMNS, STUDY_COLUMNS, seriesRow, SOURCE_COLUMNS, studyRow } from '../db/studyWrites';
 import type { StudyRecord } from '../StudyRecord';
 import { copyTextRow } from './copyTextRow';
 import { deferSecondaryIndexesIfEmpty, restoreDeferredIndexes } from './deferSecondaryIndexes';
@@ -52,6 +52,8 @@ export const DEFAULT_CONNECTIONS = 2;
 const STUDY_TABLE = 'bulk_study';
 const SERIES_TABLE = 'bulk_series';
 const sourceNames = SOURCE_COLUMNS.map(([c]) => c);
+const studyNames = STUDY_COLUMNS.map(([c]) => c);
+const STATUS_AT = studyNames.indexOf('status');
 const seriesNames = SERIES_COLUMNS.map(([c]) => c);
 // Rows per write into the COPY stream: big enough to be cheap, small enough for backpressure.
 const LINES_PER_WRITE = 2_000;
@@ -61,7 +63,11 @@ const YIELD_EVERY = 2_000;
 
 /** A chunk ready to send: COPY text for both staging tables, built while the previous chunk is in the database. */
 interface PreparedChunk {
+  /** The chunk's last record per UID, in order (to build the other format on demand). */
+  studies: StudyRecord[];
+  /** Rows of SOURCE_COLUMNS + has_series (staging), or of the study table itself (`direct`). */
   studyLines: string[];
+  direct: boolean;
   seriesLines: string[];
   unique: number;
   duplicates: number;
@@ -69,7 +75,15 @@ interface PreparedChunk {
   withSeriesUids: string[];
 }
 
-function prepare(records: StudyRecord[]): PreparedChunk {
+/** A new study as the merge would store it: the table's columns, no stored row to keep a status from. */
+function directRow(r: StudyRecord) {
+  const row = studyRow(r);
+  row.pop(); // keep_columns: nothing is stored to keep
+  row[STATUS_AT] ??= 'AVAILABLE';
+  return row;
+}
+
+function prepare(records: StudyRecord[], direct: boolean): PreparedChunk {
   // ON CONFLICT cannot touch one row twice in a statement, so the last record per UID
   // wins here, and likewise the last series per SeriesInstanceUID.
   const byUid = new Map<string, StudyRecord>();
@@ -81,12 +95,12 @@ function prepare(records: StudyRecord[]): PreparedChunk {
   const series = new Map<string, string>();
   const withSeriesUids: string[] = [];
   for (const r of byUid.values()) {
-    studyLines.push(copyTextRow([...studyRow(r), r.series !== undefined ? 't' : 'f']));
+    studyLines.push(copyTextRow(direct ? directRow(r) : [...studyRow(r), r.series !== undefined ? 't' : 'f']));
     if (r.series === undefined) continue;
     withSeriesUids.push(r.studyInstanceUid);
     for (const s of r.series) series.set(s.seriesInstanceUid, copyTextRow(seriesRow(r.studyInstanceUid, s)));
   }
-  return { studyLines, seriesLines: [...series.values()], unique: byUid.size, duplicates: records.length - byUid.size, withSeriesUids };
+  return { studies: [...byUid.values()], studyLines, direct, seriesLines: [...series.values()], unique: byUid.size, duplicates: records.length - byUid.size, withSeriesUids };
 }
 
 function* batches(lines: string[]): Generator<string> {
@@ -110,55 +124,43 @@ async function createStaging(client: PoolClient): Promise<void> {
 }
 
 /**
- * The series of studies this chunk inserted: stored exactly as mergeSeriesSql would store
- * them, more cheaply. Such series are nearly always new, and a plain INSERT costs about a
- * quarter less PostgreSQL CPU than INSERT ... ON CONFLICT's speculative insertion (a first
- * load of 200,000 studies: 12.1 s against 15.7 s). When one is stored already (a series
- * that moved to one of these studies, or one another lane just inserted), the plain INSERT
- * meets the unique key: it is rolled back and the merge writes the chunk's series, as before.
+ * A chunk of studies when its lane has met only new studies in an index that was empty (a
+ * first load): COPY straight into `study` and `series`, rows as the merge would write them
+ * for new studies (directRow), instead of COPY into staging tables and INSERT ... ON
+ * CONFLICT from there. COPY fires the same triggers, so the membership log gets every
+ * study. If a study or series is stored after all (met again in a later chunk, a series
+ * that moved, another lane), the unique key refuses the COPY: it is rolled back to the
+ * savepoint and the chunk goes through staging and the merge like any other. Returns
+ * whether the COPY did it.
  */
-async function insertSeriesOfNewStudies(client: PoolClient): Promise<void> {
-  await client.query('SAVEPOINT new_series');
-  try {
-    await client.query(`INSERT INTO series (${seriesNames.join(', ')}) SELECT ${seriesNames.join(', ')} FROM ${SERIES_TABLE}`);
-    await client.query('RELEASE SAVEPOINT new_series');
-  } catch (err) {
-    if ((err as { code?: string }).code !== '23505') throw err;
-    await client.query('ROLLBACK TO SAVEPOINT new_series');
-    await client.query(`WITH merged AS (${mergeSeriesSql(SERIES_TABLE)}) SELECT count(*) FROM merged`);
-  }
-}
-
-type Written = { study_instance_uid: string; inserted: boolean };
-
-/**
- * A chunk's studies when its lane has met only new studies so far (a first load): a plain
- * INSERT with mergeStudiesSql's values for new rows; a study stored after all rolls back to a
- * savepoint and the merge writes the chunk, as for any other chunk.
- */
-async function insertNewStudies(client: PoolClient): Promise<Written[]> {
+async function copyNewStudies(client: PoolClient, chunk: PreparedChunk): Promise<boolean> {
   await client.query('SAVEPOINT new_studies');
   try {
-    const { rows } = await client.query<Written>(insertNewStudiesSql(STUDY_TABLE));
+    await copyInto(client, 'study', studyNames, chunk.studyLines);
+    await copyInto(client, 'series', seriesNames, chunk.seriesLines);
     await client.query('RELEASE SAVEPOINT new_studies');
-    return rows;
+    return true;
   } catch (err) {
     if ((err as { code?: string }).code !== '23505') throw err;
     await client.query('ROLLBACK TO SAVEPOINT new_studies');
-    return (await client.query<Written>(mergeStudiesSql(STUDY_TABLE))).rows;
+    return false;
   }
 }
 
 /**
  * Writes one chunk in one transaction; the same semantics as writeStudies, by COPY.
- * `fresh`: every study this lane wrote so far was new (and the index was empty at the start).
  */
-async function writeChunk(client: PoolClient, chunk: PreparedChunk, fresh: boolean): Promise<LoadCounts> {
+async function writeChunk(client: PoolClient, given: PreparedChunk): Promise<LoadCounts> {
   await client.query('BEGIN');
   try {
+    if (given.direct && (await copyNewStudies(client, given))) {
+      await client.query('COMMIT');
+      return { read: 0, inserted: given.unique, updated: 0, unchanged: 0, duplicates: given.duplicates };
+    }
+    const chunk = given.direct ? prepare(given.studies, false) : given;
     await copyInto(client, STUDY_TABLE, [...sourceNames, 'has_series'], chunk.studyLines);
     await copyInto(client, SERIES_TABLE, seriesNames, chunk.seriesLines);
-    const written = { rows: fresh ? await insertNewStudies(client) : (await client.query<Written>(mergeStudiesSql(STUDY_TABLE))).rows };
+    const written = await client.query<{ study_instance_uid: string; inserted: boolean }>(mergeStudiesSql(STUDY_TABLE));
     const changed = new Set<string>();
     const inserted = new Set<string>();
     for (const row of written.rows) {
@@ -191,7 +193,7 @@ async function writeChunk(client: PoolClient, chunk: PreparedChunk, fresh: boole
     } else if (chunk.seriesLines.length > 0) {
       // Every study with series here was just inserted, so each series written belongs to
       // a study already counted as changed: nothing to send back.
-      await insertSeriesOfNewStudies(client);
+      await client.query(`WITH merged AS (${mergeSeriesSql(SERIES_TABLE)}) SELECT count(*) FROM merged`);
     }
     const touchedOnlyBySeries = [...seriesChanged].filter((u) => !changed.has(u));
     if (touchedOnlyBySeries.length > 0) {
@@ -217,7 +219,7 @@ interface Lane {
   client: PoolClient;
   batch: StudyRecord[];
   pending: Promise<LoadCounts> | null;
-  /** Only new studies so far, into an index that was empty: try plain INSERTs (insertNewStudies). */
+  /** Only new studies so far, into an index that was empty: COPY the next chunk straight in (copyNewStudies). */
   fresh: boolean;
 }
 
@@ -263,10 +265,10 @@ export async function loadStudies(
     report();
   };
   const send = async (lane: Lane) => {
-    const prepared = prepare(lane.batch);
+    const prepared = prepare(lane.batch, lane.fresh);
     lane.batch = [];
     await settle(lane);
-    lane.pending = writeChunk(lane.client, prepared, lane.fresh);
+    lane.pending = writeChunk(lane.client, prepared);
     // Awaited by the next settle(); this only stops a failure from counting as unhandled meanwhile.
     lane.pending.catch(() => undefined);
   };

@@ -106,17 +106,6 @@ WHERE (${mine}) IS DISTINCT FROM (${theirs})
 RETURNING study_instance_uid, (xmax = 0) AS inserted`;
 }
 
-/**
- * What mergeStudiesSql writes for studies none of which is stored yet (no stored row to keep
- * columns or a status from), as a plain INSERT: cheaper than ON CONFLICT's speculative
- * insertion. Fails on the unique key if one is stored after all; the caller then merges.
- */
-export function insertNewStudiesSql(source: string): string {
-  const values = studyNames.map((c) => (c === 'status' ? `COALESCE(src.status, 'AVAILABLE')` : `src.${c}`)).join(', ');
-  return `INSERT INTO study (${studyNames.join(', ')}) SELECT ${values} FROM ${source} AS src
-RETURNING study_instance_uid, true AS inserted`;
-}
-
 /** Same idea for series; a series that moved to another study follows it. */
 export function mergeSeriesSql(source: string): string {
   const cols = seriesNames.join(', ');
