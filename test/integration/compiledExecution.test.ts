@@ -3,10 +3,10 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { prepareFanOutOperation } from '../../gateway/fanout/prepareFanOutOperation';
 import { REGION_SDL, regionSubgraphSchema } from '../../lib/contract';
-import { createLogger } from '../../lib/logger';
 import { createCompiledExecutor } from '../../subgraphs/region/createCompiledExecutor';
 import { createResolvers } from '../../subgraphs/region/createResolvers';
-import { createRegionServer, type RunningRegion } from '../../subgraphs/region/server';
+import type { RunningRegion } from '../../subgraphs/region/server';
+import { startTestRegion } from '../support/startTestRegion';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { postGraphQL } from '../support/postGraphQL';
 import { studyInput, testNhsNumber, UPSERT } from '../support/studyInputs';
@@ -49,18 +49,7 @@ describe('compiled execution answers exactly as Apollo Server does', () => {
   beforeAll(async () => {
     db = await createTestDatabase('region', 'compiled');
     auth = await createTestAuth();
-    const start = (compiledExecution: boolean) =>
-      createRegionServer({
-        region: { code: 'LDS', name: 'West Yorkshire' },
-        pool: db.pool,
-        logger: createLogger('test', 'silent'),
-        gatewaySecret: auth.regionSecret('LDS'),
-        leaseMs: 50,
-        authenticate: auth.authenticate,
-        archiveBaseUrl: 'https://pacs.lds.example.nhs.uk/dicomweb',
-        cacheTtlSeconds: 0,
-        compiledExecution,
-      });
+    const start = (compiledExecution: boolean) => startTestRegion(db.pool, auth, { cacheTtlSeconds: 0, compiledExecution });
     compiled = await start(true);
     apollo = await start(false);
     const archive = await auth.headers({ role: 'ARCHIVE', region: 'LDS', org: 'RXX' });
