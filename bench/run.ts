@@ -29,6 +29,7 @@ import { DEFAULT_LEASE_MS, DEFAULT_POLL_MS } from '../lib/locator/membershipProt
 import { emptyLocatorResults } from './LocatorResults';
 import { measureLocatorFilter } from './measureLocatorFilter';
 import { runReplicaWindowPhase } from './runReplicaWindowPhase';
+import { HOT_PATH_PARTS, hotPathDatasets, runHotPath, type HotPathPart } from './runHotPath';
 import { runScalingPhase } from './runScalingPhase';
 
 /** The locator as deployed by default, stated explicitly: every gateway of the run but stock Apollo and Hive uses it. */
@@ -75,7 +76,16 @@ async function main(): Promise<void> {
     if (!Number.isInteger(studies) || studies < 1) throw new Error('--studies needs a whole number >= 1');
     return runSyncBench(studies);
   }
-  const config = parseBenchFlags(argv);
+  const hotPath = argv.includes('--hot-path');
+  const hotLabelAt = argv.indexOf('--hot-path-label');
+  const hotLabel = hotLabelAt >= 0 ? argv[hotLabelAt + 1] ?? '' : 'latest';
+  if (hotPath && !/^[a-z0-9-]+$/.test(hotLabel)) throw new Error('--hot-path-label needs a name of a-z, 0-9 and -');
+  const hotOnlyAt = argv.indexOf('--hot-path-only');
+  const hotParts = hotOnlyAt >= 0 ? (argv[hotOnlyAt + 1] ?? '').split(',') : [...HOT_PATH_PARTS];
+  if (hotParts.some((p) => !(HOT_PATH_PARTS as readonly string[]).includes(p))) throw new Error(`--hot-path-only takes some of ${HOT_PATH_PARTS.join(',')}`);
+  // --hot-path: issue #13's targets in one run, over the quick bench's population (see runHotPath.ts).
+  const config = parseBenchFlags(hotPath ? ['--quick', '--skip-hive', '--duration', '10', ...argv.filter((a, i) => !['--hot-path', '--hot-path-label', '--hot-path-only'].includes(a) && !['--hot-path-label', '--hot-path-only'].includes(argv[i - 1] ?? ''))] : argv);
+  if (config && hotPath) config.profileSeconds = 5;
   if (!config) {
     process.stdout.write(USAGE);
     return;
@@ -101,6 +111,17 @@ async function main(): Promise<void> {
 
   const regions = benchRegions(config.regions);
   const population = { seed: config.seed, regionCodes: regions.map((r) => r.code) };
+  if (hotPath) {
+    await withEmbeddedPostgres(async (adminUrl) => {
+      const hot = hotPathDatasets(config.seed);
+      const [central] = await prepareDatasets(adminUrl, [hot.central]);
+      const perRegion = hot.regions.map((r) => ({ code: r.code, studyCount: hot.centralPerRegion }));
+      const results = { profiles: [], sanity: [] } as unknown as BenchResults;
+      await runHotPath({ config, adminUrl, population: hot.population, regions: hot.regions.map((r) => ({ ...r, dataset: central! })), central: central!, gatewayNhsNumbers: drawNhsNumbers(hot.population, perRegion, 2000, 1000, config.seed), tmpDir: TMP_DIR, results }, hotLabel, hotParts as HotPathPart[]);
+    });
+    await cleanup();
+    return;
+  }
   const results: BenchResults = {
     startedAt: new Date().toISOString(),
     finishedAt: '',
@@ -122,15 +143,7 @@ async function main(): Promise<void> {
   };
   process.stderr.write(`bench: ${config.regions} regions x ${config.studies.toLocaleString('en-GB')} studies, ${config.durationSeconds} s per run${config.quick ? ' (quick)' : ''}\n`);
 
-  let adminUrl = process.env.DATABASE_URL ?? null;
-  if (!adminUrl) {
-    const dataDir = path.join(ROOT, '.data', 'bench');
-    process.stderr.write(`bench: starting embedded PostgreSQL (data in ${path.relative(ROOT, dataDir)})\n`);
-    embedded = await startEmbeddedPostgres({ dataDir });
-    adminUrl = embedded.url;
-    sampler = startPeakSampler(path.join(dataDir, 'data', 'postmaster.pid'));
-    setPostmasterPidFile(path.join(dataDir, 'data', 'postmaster.pid'));
-  }
+  const adminUrl = await startPostgres();
 
   const regionSpecs = regions.map((r) => regionDataset(population, r.code, config.studies));
   const central = centralDataset(population, config.studies);
@@ -183,6 +196,21 @@ async function main(): Promise<void> {
   writeReport(results);
   const took = (Date.parse(results.finishedAt) - Date.parse(results.startedAt)) / 1000;
   process.stderr.write(`bench: done in ${Math.floor(took / 60)} min ${Math.round(took % 60)} s; results in ${path.relative(ROOT, RESULTS_DIR)}/ (latest.json, latest.md, *.svg, profile-summary.md)\n`);
+}
+
+/** DATABASE_URL, or the bench's embedded PostgreSQL (durable: fsync and synchronous_commit on, the default). */
+async function startPostgres(): Promise<string> {
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  const dataDir = path.join(ROOT, '.data', 'bench');
+  process.stderr.write(`bench: starting embedded PostgreSQL (data in ${path.relative(ROOT, dataDir)})\n`);
+  embedded = await startEmbeddedPostgres({ dataDir, durable: true });
+  sampler = startPeakSampler(path.join(dataDir, 'data', 'postmaster.pid'));
+  setPostmasterPidFile(path.join(dataDir, 'data', 'postmaster.pid'));
+  return embedded.url;
+}
+
+async function withEmbeddedPostgres(run: (adminUrl: string) => Promise<void>): Promise<void> {
+  await run(await startPostgres());
 }
 
 /** Writes every output file from the results and prints the Markdown report. */

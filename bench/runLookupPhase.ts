@@ -9,7 +9,7 @@ import { summarise, type LatencySummary } from './runClosedLoop';
 import { createBodySource, drawNhsNumbers } from './workload';
 
 /** The history query alone, back to back on one connection: what PostgreSQL costs without HTTP and GraphQL. */
-async function measureSql(databaseUrl: string, nhsNumbers: readonly string[], durationMs: number, maxRequests: number): Promise<LatencySummary & { requests: number }> {
+export async function measureSql(databaseUrl: string, nhsNumbers: readonly string[], durationMs: number, maxRequests: number): Promise<LatencySummary & { requests: number }> {
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
   pool.on('error', () => undefined);
   try {

@@ -21,10 +21,12 @@ export function createNonceStore(pool: Pool, logger: Logger): NonceStore {
   sweep.unref();
   return {
     claim: async (nonce) => {
-      const { rowCount } = await pool.query(
-        `INSERT INTO gateway_nonce (nonce, expires_at) VALUES ($1, now() + make_interval(secs => $2)) ON CONFLICT (nonce) DO NOTHING`,
-        [nonce, KEEP_SECONDS],
-      );
+      // Named: prepared once per connection, as it runs on every request.
+      const { rowCount } = await pool.query({
+        name: 'region-nonce-claim',
+        text: `INSERT INTO gateway_nonce (nonce, expires_at) VALUES ($1, now() + make_interval(secs => $2)) ON CONFLICT (nonce) DO NOTHING`,
+        values: [nonce, KEEP_SECONDS],
+      });
       return rowCount === 1;
     },
     close: () => clearInterval(sweep),

@@ -15,6 +15,7 @@ import { parseRegionCode, REGION_CODE_RULE } from '../../lib/domain/parseRegionC
 import { createLogger } from '../../lib/logger';
 import { announceAndAwaitShutdown } from '../../lib/process/announceAndAwaitShutdown';
 import { REGION_DEFAULTS } from './defaults';
+import { restoreDeferredIndexes } from './bulk/deferSecondaryIndexes';
 import { createRegionServer } from './server';
 import { DEFAULT_LEASE_MS } from '../../lib/locator/membershipProtocol';
 import { readSyncConfigFile } from './sync/readSyncConfig';
@@ -46,9 +47,17 @@ async function main(): Promise<void> {
   // Migrations may build indexes over millions of studies: their own pool, without the statement bound.
   const migrator = createPool(databaseUrl, logger, { max: 1, statement_timeout: 0, query_timeout: 0, lock_timeout: 0 });
   const applied = await migrate(migrator, 'region');
+  // Indexes and foreign keys a bulk load deferred and could not restore (it was killed):
+  // restored before serving. A failure (a foreign key that no longer holds) is logged, not
+  // fatal: answers are correct without them, only slower, and the region keeps serving.
+  const repaired = await restoreDeferredIndexes(migrator, 1).catch((err: unknown) => {
+    logger.error({ err: (err as Error).message }, 'could not restore what a bulk load deferred (see deferred_index)');
+    return [];
+  });
   await migrator.end();
   const pool = createPool(databaseUrl, logger, { max: envNumber('DB_POOL_SIZE', REGION_DEFAULTS.dbPoolSize, { min: 1, max: 200 }) });
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  if (repaired.length > 0) logger.warn({ indexes: repaired }, 'restored indexes and foreign keys an interrupted bulk load had deferred');
   const running = await createRegionServer({
     region: { code, name },
     pool,
@@ -62,6 +71,7 @@ async function main(): Promise<void> {
     leaseMs: envNumber('LOCATOR_LEASE_MS', DEFAULT_LEASE_MS, { min: 100, max: 600_000 }),
     authenticate,
     metrics: syncMetrics?.registry ?? null,
+    compiledExecution: envString('COMPILED_EXECUTION', REGION_DEFAULTS.compiledExecution ? 'on' : 'off') !== 'off',
   });
   let sync: RunningSync | null = null;
   if (syncConfig?.ok) {

@@ -28,6 +28,7 @@ import { createRegionMembership } from './membership/createRegionMembership';
 import type { MembershipPublisher } from './membership/MembershipPublisher';
 import { answerHeaders } from './answerHeaders';
 import { createNonceStore } from './createNonceStore';
+import { createCompiledExecutor } from './createCompiledExecutor';
 import { verifyShared } from './verifyShared';
 import { purposeBound, SIGNATURE_PURPOSE } from '../../lib/locator/membershipProtocol';
 
@@ -67,6 +68,11 @@ export interface RegionServerOptions {
   gatewayUrl?: string | null;
   /** Must equal the gateway's. @defaultValue DEFAULT_LEASE_MS (lib/locator/membershipProtocol.ts) */
   leaseMs?: number;
+  /**
+   * Answer plain queries on the compiled path (createCompiledExecutor.ts); false sends every
+   * request through Apollo Server. @defaultValue REGION_DEFAULTS.compiledExecution
+   */
+  compiledExecution?: boolean;
   /** Served at /metrics (Prometheus) when given: the archive sync's metrics. @default none (no /metrics) */
   metrics?: Registry | null;
 }
@@ -100,8 +106,9 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
   // No inline tracing, landing page or cache-control hints: the last instruments every
   // field (about 15% of a region's CPU) for headers nobody reads behind the gateway.
   const plugins = [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()];
+  const schema = buildSubgraphSchema([{ typeDefs: parse(REGION_SDL), resolvers: createResolvers() as never }]);
   const subgraph = new ApolloServer<RegionContext>({
-    schema: buildSubgraphSchema([{ typeDefs: parse(REGION_SDL), resolvers: createResolvers() as never }]),
+    schema,
     plugins: [...plugins, membership.plugin as ApolloServerPlugin<RegionContext>],
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
@@ -138,6 +145,7 @@ export async function createRegionServer(options: RegionServerOptions): Promise<
       return { error: REGION_ERRORS.UNAUTHENTICATED, message: `requests to a region must be signed by the national gateway (${check.reason})` };
     },
     context: async () => ({ loaders: createLoaders(pool, cache), pool, region, startedAt: Date.now() }),
+    execute: (options.compiledExecution ?? REGION_DEFAULTS.compiledExecution) === false ? undefined : createCompiledExecutor({ schema, extensions: membership.answerExtensions }),
     // Every answer is signed over the request's nonce: the gateway trusts only answers that
     // prove they come from the holder of this region's secret (and registration needs one).
     signAnswer: (req, body) => answerHeaders(options.gatewaySecret, req.headers[SIGNATURE_HEADER], body),

@@ -10,7 +10,7 @@ describe('region migrations', () => {
 
   it('creates the study and series tables and records what it applied', async () => {
     const tables = await db.pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
-    expect(tables.rows.map((r) => r.tablename)).toEqual(['gateway_nonce', 'membership_change', 'membership_state', 'region_audit_event', 'schema_migrations', 'series', 'study', 'sync_archive', 'sync_quarantine', 'sync_study']);
+    expect(tables.rows.map((r) => r.tablename)).toEqual(['deferred_index', 'gateway_nonce', 'membership_change', 'membership_state', 'region_audit_event', 'schema_migrations', 'series', 'study', 'sync_archive', 'sync_quarantine', 'sync_study']);
   });
 
   it('applies nothing the second time', async () => {

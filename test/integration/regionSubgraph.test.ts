@@ -1,5 +1,5 @@
-import { createLogger } from '../../lib/logger';
-import { createRegionServer, type RunningRegion } from '../../subgraphs/region/server';
+import { startTestRegion } from '../support/startTestRegion';
+import type { RunningRegion } from '../../subgraphs/region/server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { postGraphQL } from '../support/postGraphQL';
 import { createTestAuth, type TestAuth } from '../support/testAuth';
@@ -36,16 +36,7 @@ describe('regional subgraph over a real PostgreSQL index', () => {
     auth = await createTestAuth();
     archive = await auth.headers({ role: 'ARCHIVE', region: 'LDS', org: 'RXX' });
     db.pool.on('acquire', () => queries++);
-    region = await createRegionServer({
-      region: { code: 'LDS', name: 'West Yorkshire' },
-      pool: db.pool,
-      logger: createLogger('test', 'silent'),
-      gatewaySecret: auth.regionSecret('LDS'),
-      // No gateway here, so writes are unpublished and held for one lease: keep it short.
-      leaseMs: 50,
-      authenticate: auth.authenticate,
-      archiveBaseUrl: 'https://pacs.lds.example.nhs.uk/dicomweb',
-    });
+    region = await startTestRegion(db.pool, auth);
     const seeded = await write( UPSERT, {
       studies: [
         studyInput('1', alice, { studyDate: '2020-01-05', modalities: ['CR'] }),

@@ -51,6 +51,7 @@ describe('configuration documentation', () => {
     ['`PORT`, `HOST`', `${R.port}, ${R.host}`],
     ['`CACHE_TTL_SECONDS`', `${R.cacheTtlSeconds}`],
     ['`DB_POOL_SIZE`', `${R.dbPoolSize}`],
+    ['`COMPILED_EXECUTION`', R.compiledExecution ? 'on' : 'off'],
   ])('region: %s defaults to %s', (variables, expected) => {
     expect(defaultIn(section("## A region's own API"), variables)).toBe(expected);
   });

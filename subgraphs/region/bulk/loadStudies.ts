@@ -2,9 +2,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { mergeSeriesSql, mergeStudiesSql, SERIES_COLUMNS, seriesRow, SOURCE_COLUMNS, studyRow } from '../db/studyWrites';
+import { mergeSeriesSql, mergeStudiesSql, SERIES_COLUMNS, STUDY_COLUMNS, seriesRow, SOURCE_COLUMNS, studyRow } from '../db/studyWrites';
 import type { StudyRecord } from '../StudyRecord';
 import { copyTextRow } from './copyTextRow';
+import { deferSecondaryIndexesIfEmpty, restoreDeferredIndexes } from './deferSecondaryIndexes';
 
 export interface LoadStudiesOptions {
   /** Studies per COPY-and-merge transaction (default 20,000). A crash keeps every committed chunk. */
@@ -14,6 +15,12 @@ export interface LoadStudiesOptions {
    * taking the studies whose UID hashes to it. 1 keeps the load on one connection.
    */
   connections?: number;
+  /**
+   * When the index is empty, drop its secondary indexes for the load and build them once,
+   * sorted, at its end (bulk/deferSecondaryIndexes.ts); the time to build them is part of the
+   * load's. False keeps them maintained row by row. @defaultValue true
+   */
+  deferIndexes?: boolean;
   /** Called every few thousand records and after each chunk commits. Throttle rendering in the callback. */
   onProgress?: (progress: LoadCounts) => void;
 }
@@ -45,6 +52,8 @@ export const DEFAULT_CONNECTIONS = 2;
 const STUDY_TABLE = 'bulk_study';
 const SERIES_TABLE = 'bulk_series';
 const sourceNames = SOURCE_COLUMNS.map(([c]) => c);
+const studyNames = STUDY_COLUMNS.map(([c]) => c);
+const STATUS_AT = studyNames.indexOf('status');
 const seriesNames = SERIES_COLUMNS.map(([c]) => c);
 // Rows per write into the COPY stream: big enough to be cheap, small enough for backpressure.
 const LINES_PER_WRITE = 2_000;
@@ -54,7 +63,11 @@ const YIELD_EVERY = 2_000;
 
 /** A chunk ready to send: COPY text for both staging tables, built while the previous chunk is in the database. */
 interface PreparedChunk {
+  /** The chunk's last record per UID, in order (to build the other format on demand). */
+  studies: StudyRecord[];
+  /** Rows of SOURCE_COLUMNS + has_series (staging), or of the study table itself (`direct`). */
   studyLines: string[];
+  direct: boolean;
   seriesLines: string[];
   unique: number;
   duplicates: number;
@@ -62,7 +75,15 @@ interface PreparedChunk {
   withSeriesUids: string[];
 }
 
-function prepare(records: StudyRecord[]): PreparedChunk {
+/** A new study as the merge would store it: the table's columns, no stored row to keep a status from. */
+function directRow(r: StudyRecord) {
+  const row = studyRow(r);
+  row.pop(); // keep_columns: nothing is stored to keep
+  row[STATUS_AT] ??= 'AVAILABLE';
+  return row;
+}
+
+function prepare(records: StudyRecord[], direct: boolean): PreparedChunk {
   // ON CONFLICT cannot touch one row twice in a statement, so the last record per UID
   // wins here, and likewise the last series per SeriesInstanceUID.
   const byUid = new Map<string, StudyRecord>();
@@ -74,12 +95,12 @@ function prepare(records: StudyRecord[]): PreparedChunk {
   const series = new Map<string, string>();
   const withSeriesUids: string[] = [];
   for (const r of byUid.values()) {
-    studyLines.push(copyTextRow([...studyRow(r), r.series !== undefined ? 't' : 'f']));
+    studyLines.push(copyTextRow(direct ? directRow(r) : [...studyRow(r), r.series !== undefined ? 't' : 'f']));
     if (r.series === undefined) continue;
     withSeriesUids.push(r.studyInstanceUid);
     for (const s of r.series) series.set(s.seriesInstanceUid, copyTextRow(seriesRow(r.studyInstanceUid, s)));
   }
-  return { studyLines, seriesLines: [...series.values()], unique: byUid.size, duplicates: records.length - byUid.size, withSeriesUids };
+  return { studies: [...byUid.values()], studyLines, direct, seriesLines: [...series.values()], unique: byUid.size, duplicates: records.length - byUid.size, withSeriesUids };
 }
 
 function* batches(lines: string[]): Generator<string> {
@@ -102,10 +123,41 @@ async function createStaging(client: PoolClient): Promise<void> {
   await client.query(`CREATE TEMP TABLE ${SERIES_TABLE} (${seriesCols}) ON COMMIT DELETE ROWS`);
 }
 
-/** Writes one chunk in one transaction; the same semantics as writeStudies, by COPY. */
-async function writeChunk(client: PoolClient, chunk: PreparedChunk): Promise<LoadCounts> {
+/**
+ * A chunk of studies when its lane has met only new studies in an index that was empty (a
+ * first load): COPY straight into `study` and `series`, rows as the merge would write them
+ * for new studies (directRow), instead of COPY into staging tables and INSERT ... ON
+ * CONFLICT from there. COPY fires the same triggers, so the membership log gets every
+ * study. If a study or series is stored after all (met again in a later chunk, a series
+ * that moved, another lane), the unique key refuses the COPY: it is rolled back to the
+ * savepoint and the chunk goes through staging and the merge like any other. Returns
+ * whether the COPY did it.
+ */
+async function copyNewStudies(client: PoolClient, chunk: PreparedChunk): Promise<boolean> {
+  await client.query('SAVEPOINT new_studies');
+  try {
+    await copyInto(client, 'study', studyNames, chunk.studyLines);
+    await copyInto(client, 'series', seriesNames, chunk.seriesLines);
+    await client.query('RELEASE SAVEPOINT new_studies');
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err;
+    await client.query('ROLLBACK TO SAVEPOINT new_studies');
+    return false;
+  }
+}
+
+/**
+ * Writes one chunk in one transaction; the same semantics as writeStudies, by COPY.
+ */
+async function writeChunk(client: PoolClient, given: PreparedChunk): Promise<LoadCounts> {
   await client.query('BEGIN');
   try {
+    if (given.direct && (await copyNewStudies(client, given))) {
+      await client.query('COMMIT');
+      return { read: 0, inserted: given.unique, updated: 0, unchanged: 0, duplicates: given.duplicates };
+    }
+    const chunk = given.direct ? prepare(given.studies, false) : given;
     await copyInto(client, STUDY_TABLE, [...sourceNames, 'has_series'], chunk.studyLines);
     await copyInto(client, SERIES_TABLE, seriesNames, chunk.seriesLines);
     const written = await client.query<{ study_instance_uid: string; inserted: boolean }>(mergeStudiesSql(STUDY_TABLE));
@@ -167,6 +219,8 @@ interface Lane {
   client: PoolClient;
   batch: StudyRecord[];
   pending: Promise<LoadCounts> | null;
+  /** Only new studies so far, into an index that was empty: COPY the next chunk straight in (copyNewStudies). */
+  fresh: boolean;
 }
 
 /**
@@ -196,11 +250,14 @@ export async function loadStudies(
   const report = () => options.onProgress?.({ ...totals });
   const lanes: Lane[] = [];
   let broken = false;
+  const deferIndexes = options.deferIndexes ?? true;
+  const wasEmpty = deferIndexes && (await deferSecondaryIndexesIfEmpty(pool)).length > 0;
 
   const settle = async (lane: Lane) => {
     if (!lane.pending) return;
     const done = await lane.pending;
     lane.pending = null;
+    if (done.updated + done.unchanged > 0) lane.fresh = false;
     totals.inserted += done.inserted;
     totals.updated += done.updated;
     totals.unchanged += done.unchanged;
@@ -208,7 +265,7 @@ export async function loadStudies(
     report();
   };
   const send = async (lane: Lane) => {
-    const prepared = prepare(lane.batch);
+    const prepared = prepare(lane.batch, lane.fresh);
     lane.batch = [];
     await settle(lane);
     lane.pending = writeChunk(lane.client, prepared);
@@ -218,7 +275,7 @@ export async function loadStudies(
   try {
     for (let i = 0; i < connections; i++) {
       const client = await pool.connect();
-      lanes.push({ client, batch: [], pending: null });
+      lanes.push({ client, batch: [], pending: null, fresh: wasEmpty });
       await createStaging(client);
     }
     for await (const record of source) {
@@ -241,6 +298,9 @@ export async function loadStudies(
     throw err;
   } finally {
     for (const lane of lanes) lane.client.release(broken);
+    // Also after a failure: the chunks committed so far are served with every index. (Indexes
+    // left deferred by a crashed earlier load are built here too.)
+    if (deferIndexes) await restoreDeferredIndexes(pool, connections);
   }
   const seconds = (performance.now() - started) / 1000;
   return { ...totals, rejected: 0, seconds, studiesPerSecond: seconds > 0 ? totals.read / seconds : 0 };

@@ -1,6 +1,7 @@
 import type { StoredStudyStatus } from '../StudyRecord';
 import type { Pool } from 'pg';
 import { STUDY_ORDER_SQL } from '../../../lib/domain/studyOrder';
+import { queryPrepared } from '../../../lib/db/queryPrepared';
 
 /** A study row as read for answers; dates and times already formatted as ISO text by SQL. */
 export interface StudyRow {
@@ -49,21 +50,23 @@ const STUDY_SELECT = `SELECT study_instance_uid, nhs_number, local_patient_id, i
  */
 export const HISTORIES_SQL = `${STUDY_SELECT} WHERE nhs_number = ANY($1::char(10)[]) ORDER BY nhs_number, ${STUDY_ORDER_SQL}`;
 
+// Prepared (lib/db/queryPrepared.ts): they run on every lookup.
 export async function selectHistories(pool: Pool, nhsNumbers: readonly string[]): Promise<StudyRow[]> {
-  const result = await pool.query<StudyRow>(HISTORIES_SQL, [nhsNumbers]);
+  const result = await queryPrepared<StudyRow>(pool, { name: 'region-histories', text: HISTORIES_SQL, values: [nhsNumbers] });
   return result.rows;
 }
 
 export async function selectStudies(pool: Pool, uids: readonly string[]): Promise<StudyRow[]> {
-  const result = await pool.query<StudyRow>(`${STUDY_SELECT} WHERE study_instance_uid = ANY($1)`, [uids]);
+  const result = await queryPrepared<StudyRow>(pool, { name: 'region-studies', text: `${STUDY_SELECT} WHERE study_instance_uid = ANY($1)`, values: [uids] });
   return result.rows;
 }
 
 export async function selectSeries(pool: Pool, studyUids: readonly string[]): Promise<SeriesRow[]> {
-  const result = await pool.query<SeriesRow>(
-    `SELECT series_instance_uid, study_instance_uid, series_number, modality, description, body_part_examined, instance_count
+  const result = await queryPrepared<SeriesRow>(pool, {
+    name: 'region-series',
+    text: `SELECT series_instance_uid, study_instance_uid, series_number, modality, description, body_part_examined, instance_count
      FROM series WHERE study_instance_uid = ANY($1) ORDER BY study_instance_uid, series_number NULLS LAST, series_instance_uid`,
-    [studyUids],
-  );
+    values: [studyUids],
+  });
   return result.rows;
 }

@@ -13,6 +13,8 @@ export interface RegionMembership {
   publisher: MembershipPublisher;
   /** Adds the region's membership position to every GraphQL answer (`extensions.membership`). */
   plugin: ApolloServerPlugin<never>;
+  /** What every /graphql answer carries in `extensions` (the plugin adds it; the compiled path too). */
+  answerExtensions: () => Record<string, unknown>;
   /** POST /membership: the gateway's signed reads of position and changes. */
   handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** The current position, read from the database (for readiness). */
@@ -32,18 +34,20 @@ export async function createRegionMembership(options: Omit<MembershipPublisherOp
     if (seq > current.seq) current = { ...current, seq };
   };
   const publisher = new MembershipPublisher({ ...options, onPublished: observe });
+  const answerExtensions = () => ({ membership: current });
   // Its own verifier: replay memory per door, and signatures are bound to their purpose anyway.
   const verifier = new SignatureVerifier(options.secret);
   const nonces = createNonceStore(pool, logger);
   return {
     publisher,
+    answerExtensions,
     plugin: {
       async requestDidStart() {
         return {
           async willSendResponse({ response }) {
             if (response.body.kind === 'single') {
               const result = response.body.singleResult;
-              result.extensions = { ...result.extensions, membership: current };
+              result.extensions = { ...result.extensions, ...answerExtensions() };
             }
           },
         };
