@@ -20,6 +20,11 @@ export interface EmbeddedPostgresOptions {
    * survives a power cut. Only tests turn this off, explicitly, for speed. @defaultValue true
    */
   durable?: boolean;
+  /**
+   * Further server settings (`-c name=value`), e.g. the bench's bulk-load tuning
+   * (`shared_buffers`, `max_wal_size`). Names and values are checked: letters, digits, `_`, `.`.
+   */
+  settings?: Record<string, string>;
 }
 
 export interface EmbeddedPostgres {
@@ -67,7 +72,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     password: PASSWORD,
     persistent: !ephemeral,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', ...durabilityFlags(options.durable ?? true)],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', ...durabilityFlags(options.durable ?? true), ...settingFlags(options.settings ?? {})],
     onLog: (m: string) => log(String(m)),
     onError: (m: unknown) => log(String(m)),
   });
@@ -88,4 +93,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
 function durabilityFlags(durable: boolean): string[] {
   const on = durable ? 'on' : 'off';
   return ['-c', `fsync=${on}`, '-c', `synchronous_commit=${on}`, '-c', `full_page_writes=${on}`];
+}
+
+function settingFlags(settings: Record<string, string>): string[] {
+  return Object.entries(settings).flatMap(([name, value]) => {
+    if (!/^[a-z_.]+$/.test(name) || !/^[A-Za-z0-9_.]+$/.test(value)) throw new Error(`not a PostgreSQL setting: ${name}=${value}`);
+    return ['-c', `${name}=${value}`];
+  });
 }
