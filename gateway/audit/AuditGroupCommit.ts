@@ -11,6 +11,8 @@ interface Pending {
   record: AuditRecord;
   /** `committing` once COMMIT has been sent with this row in it; `abandoned` once its budget ran out first. */
   state: 'queued' | 'committing' | 'abandoned';
+  /** Set after its batch failed: written in a transaction of its own, so one bad row fails only its own request. */
+  solo?: boolean;
   resolve(): void;
   reject(err: Error): void;
 }
@@ -22,8 +24,9 @@ interface Pending {
  * flush with `synchronous_commit` on) serves many requests.
  *
  * Each request keeps its own guarantee, as when it had a transaction of its own:
- * - it is answered only after the COMMIT that made its row durable, and fails if that batch
- *   fails (every row of a failed batch is withheld: they were one transaction);
+ * - it is answered only after the COMMIT that made its row durable. When a batch fails, none
+ *   of its rows is committed (one transaction), and each row is tried again in a
+ *   transaction of its own: a row PostgreSQL refuses fails only its own request;
  * - COMMIT is sent only if every row in the batch is still within its budget. A row whose
  *   budget ran out first has already been refused to its client (503), so the batch rolls back
  *   (no row claims an answer that was withheld) and its other rows are sent again in the next
@@ -66,7 +69,8 @@ export class AuditGroupCommit {
     if (this.flushing) return;
     this.queue = this.queue.filter((p) => p.state === 'queued');
     if (this.queue.length === 0) return;
-    const batch = this.queue.splice(0, MAX_BATCH);
+    // Rows retried alone sit at the front of the queue.
+    const batch = this.queue.splice(0, this.queue[0]!.solo ? 1 : MAX_BATCH);
     this.flushing = true;
     void this.flush(batch).finally(() => {
       this.flushing = false;
@@ -101,8 +105,19 @@ export class AuditGroupCommit {
         // Rows still within their budgets go first in the next batch.
         this.queue.unshift(...batch.filter((p) => p.state === 'queued'));
         return;
-      default:
-        for (const p of batch) p.reject(outcome);
+      default: {
+        // One row that PostgreSQL refuses (a value it cannot store, a constraint) must not
+        // cost the other requests of its batch their answers: each is tried again alone,
+        // within what is left of its own budget, and fails only if it fails by itself. A
+        // database that is down fails each of them alone just the same.
+        const retry = batch.length > 1 ? batch.filter((p) => p.state !== 'abandoned') : [];
+        for (const p of retry) {
+          p.state = 'queued';
+          p.solo = true;
+        }
+        this.queue.unshift(...retry);
+        for (const p of batch) if (!retry.includes(p)) p.reject(outcome);
+      }
     }
   }
 }
