@@ -248,6 +248,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
       await server.close();
       await apollo.stop();
       await fanOut.close();
+      await signIn?.close();
     },
   };
 }

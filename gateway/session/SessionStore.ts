@@ -108,7 +108,11 @@ function fromRow(sessionId: string, row: SessionRow | undefined): StoredSession 
  * {@link sealToken}).
  */
 export class SessionStore {
-  constructor(private readonly pool: Pool) {}
+  /** `refreshPool`: connections for {@link refreshLocked}, which holds one while the provider answers. */
+  constructor(
+    private readonly pool: Pool,
+    private readonly refreshPool: Pool = pool,
+  ) {}
 
   async saveLogin(state: string, login: PendingLogin, ttlSeconds: number): Promise<void> {
     await this.pool.query(
@@ -163,7 +167,7 @@ export class SessionStore {
    * Null when the session has ended.
    */
   async refreshLocked(sessionId: string, stale: (session: StoredSession) => boolean, refresh: (session: StoredSession) => Promise<SessionTokens>): Promise<StoredSession | null> {
-    const client: PoolClient = await this.pool.connect();
+    const client: PoolClient = await this.refreshPool.connect();
     let done = false;
     try {
       await client.query('BEGIN');

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Pool } from 'pg';
+import { Pool } from 'pg';
 import type { Authenticate } from '../../lib/auth/createAuthenticator';
 import type { Logger } from '../../lib/logger';
 import { GATEWAY_DEFAULTS } from '../defaults';
@@ -19,11 +19,24 @@ export interface IdeSignIn {
   /** /ide/auth/*; false for any other path. */
   routes(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean>;
   providers: Array<{ id: SignInProviderId; label: string }>;
+  /** Closes the sign-in's own database connections (the refresh pool). */
+  close(): Promise<void>;
 }
+
+/**
+ * Connections for token refreshes, apart from the gateway's pool: a refresh holds its
+ * session's row lock (and so a connection) while the identity provider answers, which can
+ * take seconds when the provider is slow. In their own small pool, slow refreshes can only
+ * delay other refreshes (which then fall back to the current token while it is valid),
+ * never the audit trail or the rate limiter.
+ */
+const REFRESH_CONNECTIONS = 2;
 
 /** Builds the backend-for-frontend from its settings (gateway/session/). */
 export function createIdeSignIn(settings: IdeSignInSettings, deps: { pool: Pool; authenticate: Authenticate; logger: Logger }): IdeSignIn {
-  const store = new SessionStore(deps.pool);
+  const refreshPool = new Pool({ ...deps.pool.options, max: REFRESH_CONNECTIONS });
+  refreshPool.on('error', (err) => deps.logger.warn({ err: err.message }, 'idle PostgreSQL client error (IDE session refresh)'));
+  const store = new SessionStore(deps.pool, refreshPool);
   const clients = createOidcClients(settings.providers, settings.clientPrivateJwk);
   const cookies = cookiePolicy(settings.publicUrl);
   const sessions = createSessionAuthenticator({
@@ -49,5 +62,6 @@ export function createIdeSignIn(settings: IdeSignInSettings, deps: { pool: Pool;
     viewer: sessions.viewer,
     routes,
     providers: settings.providers.map(({ id, label }) => ({ id, label })),
+    close: () => refreshPool.end(),
   };
 }

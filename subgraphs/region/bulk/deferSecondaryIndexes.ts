@@ -59,12 +59,14 @@ export async function deferSecondaryIndexesIfEmpty(pool: Pool): Promise<string[]
  * Builds every index recorded in `deferred_index`, each with its removal from the table in
  * one transaction (an index exists or is recorded as missing, never neither), up to
  * `connections` at a time. Safe to call at any time: with nothing deferred it does nothing.
- * Returns the names built.
+ * One that cannot be built (a foreign key that no longer holds) stays recorded and the
+ * others are still built; then it throws, naming each failure. Returns the names built.
  */
 export async function restoreDeferredIndexes(pool: Pool, connections = 2): Promise<string[]> {
   const { rows } = await pool.query<{ name: string; definition: string }>('SELECT name, definition FROM deferred_index ORDER BY name');
   const queue = [...rows];
   const built: string[] = [];
+  const failed: string[] = [];
   const worker = async () => {
     const client = await pool.connect();
     try {
@@ -79,7 +81,7 @@ export async function restoreDeferredIndexes(pool: Pool, connections = 2): Promi
           if (rowCount === 1) built.push(next.name);
         } catch (err) {
           await client.query('ROLLBACK').catch(() => undefined);
-          throw err;
+          failed.push(`${next.name}: ${(err as Error).message}`);
         }
       }
     } finally {
@@ -88,5 +90,6 @@ export async function restoreDeferredIndexes(pool: Pool, connections = 2): Promi
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(connections, rows.length)) }, worker));
+  if (failed.length > 0) throw new Error(`could not restore ${failed.length} deferred index(es) or foreign key(s), still recorded in deferred_index (built: ${built.sort().join(', ') || 'none'}): ${failed.join('; ')}`);
   return built.sort();
 }

@@ -201,7 +201,8 @@ async function writeChunk(client: PoolClient, given: PreparedChunk): Promise<Loa
       updated += touchedOnlyBySeries.length;
     }
     await client.query('COMMIT');
-    return { read: 0, inserted: inserted.size, updated, unchanged: chunk.unique - inserted.size - updated, duplicates: chunk.duplicates };
+    // `given`'s count: a chunk re-prepared for the merge was de-duplicated already.
+    return { read: 0, inserted: inserted.size, updated, unchanged: chunk.unique - inserted.size - updated, duplicates: given.duplicates };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
@@ -300,7 +301,11 @@ export async function loadStudies(
     for (const lane of lanes) lane.client.release(broken);
     // Also after a failure: the chunks committed so far are served with every index. (Indexes
     // left deferred by a crashed earlier load are built here too.)
-    if (deferIndexes) await restoreDeferredIndexes(pool, connections);
+    // A load that failed keeps its own error; what could not be restored stays recorded in
+    // deferred_index for the next load or region start.
+    if (deferIndexes) await restoreDeferredIndexes(pool, connections).catch((err: unknown) => {
+      if (!broken) throw err;
+    });
   }
   const seconds = (performance.now() - started) / 1000;
   return { ...totals, rejected: 0, seconds, studiesPerSecond: seconds > 0 ? totals.read / seconds : 0 };
