@@ -55,6 +55,10 @@ export function sealToken(sessionId: string, column: TokenColumn, token: string)
   return `v1.${iv.toString('base64url')}.${sealed.toString('base64url')}`;
 }
 
+function sealOrNull(sessionId: string, column: TokenColumn, token: string | null): string | null {
+  return token === null ? null : sealToken(sessionId, column, token);
+}
+
 /** The token, or null when the value is not sealed for this session and column (tampered, or from before sealing). */
 export function openToken(sessionId: string, column: TokenColumn, value: string): string | null {
   const match = SEALED.exec(value);
@@ -135,7 +139,6 @@ export class SessionStore {
   async create(sessionId: string, session: StoredSession): Promise<void> {
     await this.pool.query('DELETE FROM ide_session WHERE expires_at <= now()');
     await this.pool.query('DELETE FROM ide_login WHERE expires_at <= now()');
-    const seal = (column: TokenColumn, token: string | null) => (token === null ? null : sealToken(sessionId, column, token));
     await this.pool.query(
       `INSERT INTO ide_session (id_hash, provider, display_name, csrf_token, access_token, refresh_token, id_token, access_expires_at, expires_at)
        VALUES ($1, $2, $9, $3, $4, $5, $6, $7, $8)`,
@@ -143,9 +146,9 @@ export class SessionStore {
         hashSecret(sessionId),
         session.provider,
         session.csrfToken,
-        seal('access_token', session.accessToken),
-        seal('refresh_token', session.refreshToken),
-        seal('id_token', session.idToken),
+        sealToken(sessionId, 'access_token', session.accessToken),
+        sealOrNull(sessionId, 'refresh_token', session.refreshToken),
+        sealOrNull(sessionId, 'id_token', session.idToken),
         session.accessExpiresAt,
         session.expiresAt,
         session.displayName,
@@ -184,8 +187,8 @@ export class SessionStore {
         [
           hashSecret(sessionId),
           sealToken(sessionId, 'access_token', tokens.accessToken),
-          tokens.refreshToken === null ? null : sealToken(sessionId, 'refresh_token', tokens.refreshToken),
-          tokens.idToken === null ? null : sealToken(sessionId, 'id_token', tokens.idToken),
+          sealOrNull(sessionId, 'refresh_token', tokens.refreshToken),
+          sealOrNull(sessionId, 'id_token', tokens.idToken),
           tokens.accessExpiresAt,
         ],
       );
